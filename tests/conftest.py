@@ -1,0 +1,65 @@
+"""Suite-wide fixtures and the guard that makes CI run against the real services."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.conf import settings
+
+
+def _ci() -> bool:
+    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    db = settings.DATABASES["default"]
+    broker = settings.CELERY_BROKER_URL.split("@")[-1]
+    return [
+        f"springplank database: {db['ENGINE'].rsplit('.', 1)[-1]} "
+        f"{db.get('HOST') or ''}:{db.get('PORT') or ''}/{db['NAME']}",
+        f"springplank broker: {broker}",
+    ]
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Under CI a missing database or broker is a failure, never a skip."""
+    if not _ci():
+        return
+    if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
+        raise pytest.UsageError("CI=true needs DATABASE_URL and REDIS_URL (see .ci/run)")
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        raise pytest.UsageError("CI=true needs DATABASE_URL to point at PostgreSQL")
+    import psycopg
+    import redis
+
+    db = settings.DATABASES["default"]
+    try:
+        psycopg.connect(
+            host=db["HOST"],
+            port=db["PORT"] or 5432,
+            user=db["USER"],
+            password=db["PASSWORD"],
+            dbname="postgres",
+            connect_timeout=5,
+        ).close()
+    except psycopg.Error as exc:
+        raise pytest.UsageError(f"PostgreSQL is not reachable: {exc}") from exc
+    try:
+        redis.Redis.from_url(os.environ["REDIS_URL"], socket_connect_timeout=5).ping()
+    except redis.RedisError as exc:
+        raise pytest.UsageError(f"Redis is not reachable: {exc}") from exc
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):  # noqa: PT004
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
