@@ -220,8 +220,14 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 1000)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Later features add their periodic tasks here; config/celery.py reads it.
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+# The one scheduler (celery beat): every periodic task of the product is listed here.
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "enqueue-due-sources": {"task": "monitoring.tasks.enqueue_due_sources", "schedule": 60.0},
+    "expire-stale-queue-items": {
+        "task": "monitoring.tasks.expire_stale_queue_items",
+        "schedule": 3600.0,
+    },
+}
 
 # Outbound fetching (monitoring/http.py). The allowlist lifts the refusal of non-public
 # addresses for exactly the listed host:port or CIDR:port entries.
@@ -233,6 +239,21 @@ SPRINGPLANK_FETCH_MAX_REDIRECTS = env_int("SPRINGPLANK_FETCH_MAX_REDIRECTS", 5)
 SPRINGPLANK_USER_AGENT = env_str(
     "SPRINGPLANK_USER_AGENT", "Springplank/1.0 (+https://github.com/springplank; feed reader)"
 )
+
+# Polling: intervals adapt to how often a source publishes, within these bounds; failures back
+# off exponentially from the base to the maximum. A claimed source's lease outlives the task's
+# hard time limit, so a source is never polled twice at once, and a killed worker delays it by
+# one lease at most.
+SPRINGPLANK_POLL_MIN_SECONDS = env_int("SPRINGPLANK_POLL_MIN_SECONDS", 300)
+SPRINGPLANK_POLL_MAX_SECONDS = env_int("SPRINGPLANK_POLL_MAX_SECONDS", 6 * 3600)
+SPRINGPLANK_POLL_DEFAULT_SECONDS = env_int("SPRINGPLANK_POLL_DEFAULT_SECONDS", 1800)
+SPRINGPLANK_POLL_ERROR_BASE_SECONDS = env_int("SPRINGPLANK_POLL_ERROR_BASE_SECONDS", 300)
+SPRINGPLANK_POLL_ERROR_MAX_SECONDS = env_int("SPRINGPLANK_POLL_ERROR_MAX_SECONDS", 24 * 3600)
+SPRINGPLANK_POLL_LEASE_SECONDS = env_int("SPRINGPLANK_POLL_LEASE_SECONDS", 300)
+SPRINGPLANK_POLL_BATCH = env_int("SPRINGPLANK_POLL_BATCH", 500)
+SPRINGPLANK_MAX_ENTRIES_PER_POLL = env_int("SPRINGPLANK_MAX_ENTRIES_PER_POLL", 200)
+# Open review-queue items older than this are marked expired.
+SPRINGPLANK_QUEUE_EXPIRY_DAYS = env_int("SPRINGPLANK_QUEUE_EXPIRY_DAYS", 30)
 
 # Invitations expire after this many days.
 SPRINGPLANK_INVITATION_DAYS = env_int("SPRINGPLANK_INVITATION_DAYS", 14)

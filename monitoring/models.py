@@ -96,6 +96,11 @@ class Subscription(models.Model):
         related_name="subscriptions",
         help_text=_("Only keep items matching this topic; empty keeps what matches any topic."),
     )
+    keep_all = models.BooleanField(
+        _("keep everything"),
+        default=False,
+        help_text=_("Queue every item of this source, whether it matches a topic or not."),
+    )
     title = models.CharField(_("name"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

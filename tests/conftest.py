@@ -63,3 +63,28 @@ def _english(settings):
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def celery_worker_thread(transactional_db):
+    """A real Celery worker (celery.contrib.testing.worker) consuming from the configured broker:
+    Redis when REDIS_URL is set (always under CI), the in-memory transport otherwise. It runs
+    in a thread of this process, against the same database as the test."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    with app.connection_for_write() as connection:
+        connection.default_channel.queue_purge(app.conf.task_default_queue)
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=20) as worker:
+        yield worker
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not os.environ.get("REDIS_URL"):
+        # Without Redis, tests use Celery's in-memory transport rather than the demo's
+        # filesystem broker, so nothing leaks between runs.
+        from config.celery import app
+
+        app.conf.broker_url = "memory://"
+        app.conf.broker_transport_options = {}

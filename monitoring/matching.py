@@ -1,0 +1,87 @@
+"""Organisations' topics compiled for matching, and who an item is routed to."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from onboarding import keywords
+from onboarding.models import Membership, Role, Strategy, Topic
+
+log = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=512)
+def _compile(signature: tuple[tuple[int, str], ...]) -> keywords.CompiledTopics[int]:
+    """Compile once per distinct set of (topic id, query); a changed topic changes the key."""
+    parsed: dict[int, keywords.Query] = {}
+    for topic_id, query in signature:
+        try:
+            parsed[topic_id] = keywords.parse(query)
+        except keywords.QueryError:
+            # Topics are validated when saved; one broken by a language change must not stop
+            # the organisation's other topics from matching.
+            log.warning("topic %s has an invalid query; skipped", topic_id)
+    return keywords.compile_queries(parsed)
+
+
+def matchers_for(organisation_ids: Iterable[int]) -> dict[int, keywords.CompiledTopics[int]]:
+    """Compiled topics per organisation whose monitoring is enabled (an approved strategy with
+    at least one active topic). One query for all organisations."""
+    ids = set(organisation_ids)
+    approved = set(
+        Strategy.objects.filter(organisation_id__in=ids, approved_at__isnull=False).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    per_org: dict[int, list[tuple[int, str]]] = {}
+    rows = (
+        Topic.objects.active()
+        .filter(organisation_id__in=approved)
+        .order_by("pk")
+        .values_list("organisation_id", "pk", "query")
+    )
+    for org_id, topic_id, query in rows:
+        per_org.setdefault(org_id, []).append((topic_id, query))
+    return {org_id: _compile(tuple(pairs)) for org_id, pairs in per_org.items()}
+
+
+@dataclass
+class Routing:
+    """Participants of one organisation by topic of interest; those who chose no topics
+    receive everything their organisation queues."""
+
+    by_topic: dict[int, set[int]] = field(default_factory=dict)
+    everything: set[int] = field(default_factory=set)
+
+    @property
+    def everyone(self) -> set[int]:
+        return self.everything.union(*self.by_topic.values())
+
+    def recipients(self, topic_ids: Iterable[int]) -> set[int]:
+        topic_ids = list(topic_ids)
+        if not topic_ids:
+            return self.everyone
+        found = set(self.everything)
+        for topic_id in topic_ids:
+            found |= self.by_topic.get(topic_id, set())
+        return found
+
+
+def routing_for(organisation_ids: Iterable[int]) -> dict[int, Routing]:
+    """Routing tables for the organisations, in one query."""
+    result: dict[int, Routing] = {}
+    rows = (
+        Membership.objects.active()
+        .filter(organisation_id__in=list(organisation_ids), role=Role.PARTICIPANT)
+        .values_list("organisation_id", "pk", "intake__topics")
+    )
+    for org_id, membership_id, topic_id in rows:
+        routing = result.setdefault(org_id, Routing())
+        if topic_id is None:
+            routing.everything.add(membership_id)
+        else:
+            routing.by_topic.setdefault(topic_id, set()).add(membership_id)
+    return result

@@ -1,0 +1,271 @@
+"""One poll of one source: fetch → parse → store → match → queue → schedule.
+
+``source_poll`` is what the ``poll_source`` task runs. It is safe to run twice, even at the
+same time: items are unique per (source, external id), queue items per (organisation,
+canonical URL), matches and inbox entries per their pair; every insert ignores conflicts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from monitoring import kinds
+from monitoring.canonical import canonical_url, unwrap_redirect
+from monitoring.http import FetchError, FetchPolicy, HTTPStatusError
+from monitoring.kinds import FeedDiscovered, PollError, PollResult
+from monitoring.matching import matchers_for, routing_for
+from monitoring.models import InboxEntry, Item, QueueItem, QueueMatch, Source, Subscription
+from monitoring.parsing import ParsedEntry
+from monitoring.scheduling import PollBounds, backoff_after_error, interval_after_success
+from onboarding.keywords import Document
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PollOutcome:
+    source_id: int
+    status: str
+    new_items: int = 0
+    queued: int = 0
+    error: str = ""
+
+
+def url_key(url: str) -> str:
+    return hashlib.sha256(url.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def source_poll(
+    *, source_id: int, now: datetime | None = None, policy: FetchPolicy | None = None
+) -> PollOutcome:
+    """Poll the source once and record the outcome on it.
+
+    A source deleted meanwhile is a quiet no-op. Network and parse failures are recorded on the
+    source (status, message, error count) and back it off; they are not raised.
+    """
+    now = now or timezone.now()
+    source = Source.objects.filter(pk=source_id).first()
+    if source is None:
+        return PollOutcome(source_id, "gone")
+    try:
+        try:
+            result = kinds.poll(source, policy=policy, now=now)
+        except FeedDiscovered as found:
+            source = _follow_discovered_feed(source, found.feed_url)
+            result = kinds.poll(source, policy=policy, now=now)
+    except FeedDiscovered:
+        return _record_failure(
+            source, now, "not_a_feed", "The announced feed is a web page again.", None
+        )
+    except HTTPStatusError as exc:
+        return _record_failure(source, now, f"http_{exc.status}", str(exc), exc.retry_after)
+    except FetchError as exc:
+        return _record_failure(source, now, exc.code, str(exc), None)
+    except PollError as exc:
+        return _record_failure(source, now, exc.code, exc.message, exc.retry_after)
+
+    new_items = [] if result.not_modified else store_entries(source, result.entries, now=now)
+    queued = queue_items(source, new_items, now=now) if new_items else 0
+    _record_success(source, result, now, new_items)
+    return PollOutcome(source_id, result.status, new_items=len(new_items), queued=queued)
+
+
+def _follow_discovered_feed(source: Source, feed_url: str) -> Source:
+    """Point the source at the feed its web page announced (autodiscovery).
+
+    When another source already polls that feed, the subscriptions move over to it (one feed,
+    one source) and the page's source is deleted if nothing refers to it any more.
+    """
+    from monitoring.services import clean_source_url, source_key
+
+    feed_url = clean_source_url(feed_url)
+    key = source_key(source.kind, feed_url)
+    with transaction.atomic():
+        existing = Source.objects.filter(kind=source.kind, key=key).exclude(pk=source.pk).first()
+        if existing is None:
+            Source.objects.filter(pk=source.pk).update(url=feed_url, key=key)
+            source.url, source.key = feed_url, key
+            return source
+        for subscription in Subscription.objects.filter(source=source):
+            if Subscription.objects.filter(
+                organisation_id=subscription.organisation_id, source=existing
+            ).exists():
+                subscription.delete()
+            else:
+                Subscription.objects.filter(pk=subscription.pk).update(source=existing)
+        if not source.items.exists():
+            source.delete()
+    return existing
+
+
+def store_entries(source: Source, entries: list[ParsedEntry], *, now: datetime) -> list[Item]:
+    """Insert the entries not stored yet; return the items this call inserted."""
+    if not entries:
+        return []
+    ids = [e.external_id for e in entries]
+    known = set(
+        Item.objects.filter(source=source, external_id__in=ids).values_list(
+            "external_id", flat=True
+        )
+    )
+    fresh = [e for e in entries if e.external_id not in known]
+    if not fresh:
+        return []
+    rows = []
+    for entry in fresh:
+        url = unwrap_redirect(entry.url) if entry.url else ""
+        rows.append(
+            Item(
+                source=source,
+                external_id=entry.external_id,
+                url=url[:2000],
+                canonical_url=(canonical_url(url) if url else "")[:2000],
+                title=entry.title,
+                summary=entry.summary_html,
+                author=entry.author,
+                published_at=entry.published_at,
+                fetched_at=now,
+            )
+        )
+    Item.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+    # ignore_conflicts gives no primary keys back: read the rows we just wrote. A concurrent
+    # poll of the same source may have written some of them; queueing is idempotent anyway.
+    return list(
+        Item.objects.filter(
+            source=source, external_id__in=[e.external_id for e in fresh], fetched_at=now
+        )
+    )
+
+
+def queue_items(source: Source, items: list[Item], *, now: datetime) -> int:
+    """Match new items against the subscribing organisations' topics and queue what is kept.
+
+    Returns the number of (organisation, item) pairs queued, counting a story already in an
+    organisation's queue (reached through another source) as queued again: it gains the new
+    topics and routes but stays one queue item.
+    """
+    subscriptions = list(
+        Subscription.objects.filter(source=source, paused_at__isnull=True).values_list(
+            "organisation_id", "topic_id", "keep_all"
+        )
+    )
+    if not subscriptions:
+        return 0
+    org_ids = {org_id for org_id, _, _ in subscriptions}
+    matchers = matchers_for(org_ids)
+    routings = routing_for(org_ids)
+
+    # (org_id, item) -> {topic_id: terms}
+    kept: list[tuple[int, Item, dict[int, list[str]]]] = []
+    for item in items:
+        doc = Document(title=item.title, text=item.summary, url=item.canonical_url or item.url)
+        for org_id, only_topic, keep_all in subscriptions:
+            matcher = matchers.get(org_id)
+            if matcher is None:  # monitoring not enabled for this organisation yet
+                continue
+            hits = matcher.match_document(doc)
+            if only_topic is not None:
+                hits = {t: terms for t, terms in hits.items() if t == only_topic}
+            if hits or keep_all:
+                kept.append((org_id, item, hits))
+    if not kept:
+        return 0
+
+    with transaction.atomic():
+        keys = {(org_id, _item_key(item)) for org_id, item, _ in kept}
+        QueueItem.objects.bulk_create(
+            [
+                QueueItem(
+                    organisation_id=org_id, item=item, url_key=_item_key(item), created_at=now
+                )
+                for org_id, item, _ in kept
+            ],
+            ignore_conflicts=True,
+            batch_size=500,
+        )
+        queue_ids = {
+            (org_id, key): pk
+            for org_id, key, pk in QueueItem.objects.filter(
+                organisation_id__in=org_ids, url_key__in=[k for _, k in keys]
+            ).values_list("organisation_id", "url_key", "pk")
+        }
+        matches, entries = [], []
+        for org_id, item, hits in kept:
+            queue_id = queue_ids[(org_id, _item_key(item))]
+            for topic_id, terms in hits.items():
+                matches.append(QueueMatch(queue_item_id=queue_id, topic_id=topic_id, terms=terms))
+            routing = routings.get(org_id)
+            if routing is not None:
+                for membership_id in routing.recipients(hits):
+                    entries.append(
+                        InboxEntry(
+                            queue_item_id=queue_id, membership_id=membership_id, created_at=now
+                        )
+                    )
+        QueueMatch.objects.bulk_create(matches, ignore_conflicts=True, batch_size=1000)
+        InboxEntry.objects.bulk_create(entries, ignore_conflicts=True, batch_size=1000)
+    return len(kept)
+
+
+def _item_key(item: Item) -> str:
+    """One story, one key: its canonical URL, or the item itself when it has no URL."""
+    return url_key(item.canonical_url or f"item:{item.source_id}:{item.external_id}")
+
+
+def _record_success(source: Source, result: PollResult, now: datetime, new: list[Item]) -> None:
+    bounds = PollBounds.from_settings()
+    interval = interval_after_success(
+        current=source.poll_interval,
+        new_items=len(new),
+        published=[e.published_at for e in result.entries if e.published_at],
+        hints=result.interval_hints,
+        bounds=bounds,
+    )
+    updates: dict[str, object] = {
+        "last_polled_at": now,
+        "last_success_at": now,
+        "last_status": result.status,
+        "last_error": "",
+        "error_count": 0,
+        "poll_interval": interval,
+        "next_poll_at": now + timedelta(seconds=interval),
+        "leased_until": None,
+        "etag": (result.etag or "")[:500],
+        "last_modified": (result.last_modified or "")[:100],
+        "items_seen": source.items_seen + len(new),
+    }
+    if result.cursor is not None:
+        updates["cursor"] = result.cursor[:200]
+    if result.title and not source.title:
+        updates["title"] = result.title[:300]
+    if result.site_url and not source.site_url:
+        updates["site_url"] = result.site_url[:2000]
+    Source.objects.filter(pk=source.pk).update(**updates)
+
+
+def _record_failure(
+    source: Source, now: datetime, code: str, message: str, retry_after: int | None
+) -> PollOutcome:
+    error_count = source.error_count + 1
+    delay = backoff_after_error(
+        source_id=source.pk,
+        error_count=error_count,
+        retry_after=retry_after,
+        bounds=PollBounds.from_settings(),
+    )
+    Source.objects.filter(pk=source.pk).update(
+        last_polled_at=now,
+        last_status=code[:32],
+        last_error=message[:2000],
+        error_count=error_count,
+        next_poll_at=now + timedelta(seconds=delay),
+        leased_until=None,
+    )
+    log.info("poll of source %s failed: %s (%s); next try in %ss", source.pk, code, message, delay)
+    return PollOutcome(source.pk, code, error=message)
