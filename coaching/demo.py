@@ -8,8 +8,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 
-from onboarding.models import Department, Membership, Organisation, Role, User
+from monitoring.models import SourceKind
+from monitoring.services import source_subscribe
+from onboarding.models import (
+    Audience,
+    ConfidenceCheck,
+    Department,
+    FollowSuggestion,
+    Goal,
+    Intake,
+    KeyMessage,
+    Membership,
+    Organisation,
+    Policy,
+    PolicyAcknowledgement,
+    Role,
+    Strategy,
+    Topic,
+    User,
+)
 
 DEMO_PASSWORD = "springplank-demo"  # noqa: S105 - printed on purpose: it is the demo login
 
@@ -80,8 +99,170 @@ ORGANISATIONS = [
 ]
 
 
+STRATEGIES = {
+    "zorggroep-de-linde": {
+        "summary": "We willen als werkgever zichtbaar zijn waar zorgprofessionals elkaar ontmoeten, "
+        "en laten zien hoe goed en menselijk de zorg bij De Linde is.",
+        "channels": ["linkedin", "x", "mastodon"],
+        "goals": [
+            (
+                "Meer sollicitaties via eigen medewerkers",
+                "aantal sollicitaties met 'via een collega' per kwartaal",
+            ),
+            (
+                "Medewerkers durven online mee te praten over de zorg",
+                "aantal geplaatste reacties per maand",
+            ),
+        ],
+        "audiences": [
+            ("Verpleegkundigen en verzorgenden", "werkplezier, roosters, opleiding"),
+            ("Mantelzorgers en familie", "goede zorg, betrokkenheid"),
+        ],
+        "messages": [
+            "Bij De Linde heb je tijd voor je bewoners.",
+            "We leiden zelf op: zij-instromers welkom.",
+        ],
+        "follows": [
+            ("Zorg & Werk", "feeds/zorg-en-werk.xml", "blog"),
+            ("HR Praktijk", "feeds/hr-praktijk.xml", "blog"),
+        ],
+        "topics": {
+            "Arbeidsmarkt zorg": (
+                "(zorg OR verpleegkundige* OR ouderenzorg) (personeelstekort OR arbeidsmarkt OR werving OR zij-instromers)",
+                "Tekorten, werving en instroom in de zorg.",
+            ),
+            "Social media & werving": (
+                '"social media" OR linkedin OR "employer branding"',
+                "Hoe organisaties sociale media inzetten.",
+            ),
+            "Mantelzorg": ("mantelzorg*", "Alles over mantelzorgers."),
+        },
+        "feeds": ["zorg-en-werk", "hr-praktijk", "social-media-today"],
+    },
+    "acme-energy": {
+        "summary": "Engineers who explain the energy transition online build trust and attract talent.",
+        "channels": ["linkedin", "mastodon"],
+        "goals": [
+            ("Engineers share their work publicly", "posts and comments per month by engineers")
+        ],
+        "audiences": [("Prospective engineers", "meaningful technical work")],
+        "messages": ["The energy transition is built by people like you."],
+        "follows": [("Energy Transition Weekly", "feeds/energy-news.xml", "site")],
+        "topics": {
+            "Energy transition": (
+                '"heat pump" OR "solar panels" OR hydrogen',
+                "Technology of the transition.",
+            ),
+            "Grid congestion": (
+                '"grid congestion" OR netcongestie',
+                "Capacity of the electricity grid.",
+            ),
+        },
+        "feeds": ["energy-news", "social-media-today"],
+    },
+}
+
+POLICY_TEXT = {
+    "nl": "Doe mee, wees jezelf en zeg dat je bij ons werkt. Deel geen vertrouwelijke informatie over "
+    "cliënten of collega's. Twijfel je? Vraag je coach. Een foutje gemaakt? Herstel het open en eerlijk.",
+    "en": "Join in, be yourself and say you work here. Don't share confidential information about "
+    "clients or colleagues. In doubt? Ask your coach. Made a mistake? Correct it openly.",
+}
+
+# Participants whose first steps are done in the demo, with the topics they chose.
+FINISHED_INTAKES = {
+    "anna@demo.springplank.test": ["Arbeidsmarkt zorg", "Social media & werving"],
+    "sanne@demo.springplank.test": [],
+    "liam@demo.springplank.test": ["Energy transition"],
+}
+
+
+def seed_monitoring(base_url: str) -> None:
+    """Strategies, topics, policies and the demo's own feeds (served under ``base_url``/demo/)."""
+    now = timezone.now()
+    for slug, spec in STRATEGIES.items():
+        org = Organisation.objects.get(slug=slug)
+        coach = Membership.objects.filter(organisation=org, role=Role.COACH).first()
+        strategy, created = Strategy.objects.get_or_create(
+            organisation=org,
+            defaults={
+                "summary": spec["summary"],
+                "channels": spec["channels"],
+                "approved_at": now,
+                "approved_by": coach,
+                "last_step": Strategy.Step.TOPICS,
+            },
+        )
+        if created:
+            for n, (goal, measure) in enumerate(spec["goals"]):
+                Goal.objects.create(
+                    strategy=strategy, description=goal, measure=measure, position=n
+                )
+            for n, (name, description) in enumerate(spec["audiences"]):
+                Audience.objects.create(
+                    strategy=strategy, name=name, description=description, position=n
+                )
+            for n, text in enumerate(spec["messages"]):
+                KeyMessage.objects.create(strategy=strategy, text=text, position=n)
+            for n, (name, path, kind) in enumerate(spec["follows"]):
+                FollowSuggestion.objects.create(
+                    strategy=strategy,
+                    name=name,
+                    url=f"{base_url}/demo/{path}",
+                    kind=kind,
+                    position=n,
+                )
+        for name, (query, description) in spec["topics"].items():
+            Topic.objects.get_or_create(
+                organisation=org, name=name, defaults={"query": query, "description": description}
+            )
+        policy, _ = Policy.objects.get_or_create(
+            organisation=org,
+            version=1,
+            defaults={
+                "title": "Social media policy",
+                "body": POLICY_TEXT[org.language],
+                "published_at": now,
+                "published_by": coach,
+            },
+        )
+        for feed in spec["feeds"]:
+            source_subscribe(
+                organisation=org, url=f"{base_url}/demo/feeds/{feed}.xml", created_by=coach
+            )
+        news_query = next(iter(spec["topics"].values()))[0]
+        from urllib.parse import quote
+
+        source_subscribe(
+            organisation=org,
+            url=f"{base_url}/demo/news/rss?q={quote(news_query)}",
+            kind=SourceKind.NEWS_SEARCH,
+            title=f"News search: {next(iter(spec['topics']))}",
+            topic=Topic.objects.get(organisation=org, name=next(iter(spec["topics"]))),
+            created_by=coach,
+        )
+    for email, topic_names in FINISHED_INTAKES.items():
+        membership = Membership.objects.get(user__email=email, role=Role.PARTICIPANT)
+        intake, created = Intake.objects.get_or_create(
+            membership=membership,
+            defaults={
+                "personal_goals": "Meer zichtbaar worden in mijn vakgebied.",
+                "channels": ["linkedin"],
+                "completed_at": now,
+                "steps_done": ["goals", "topics", "channels", "policy", "confidence"],
+            },
+        )
+        if created:
+            intake.topics.set(
+                Topic.objects.filter(organisation=membership.organisation, name__in=topic_names)
+            )
+            ConfidenceCheck.objects.create(membership=membership, score=2)
+            policy = Policy.objects.filter(organisation=membership.organisation).first()
+            PolicyAcknowledgement.objects.get_or_create(membership=membership, policy=policy)
+
+
 @transaction.atomic
-def seed_demo() -> list[DemoLogin]:
+def seed_demo(base_url: str = "http://127.0.0.1:8000") -> list[DemoLogin]:
     """Create (or refresh) the demo organisations and people; return the logins to print."""
     orgs: dict[str, Organisation] = {}
     for slug, name, language, country, departments in ORGANISATIONS:
@@ -112,4 +293,5 @@ def seed_demo() -> list[DemoLogin]:
                 coach_memberships[slug] = membership
         label = ", ".join(sorted({str(Role(r).label) for _, r, _ in roles}))
         logins.append(DemoLogin(email, label, ", ".join(orgs[s].name for s, _, _ in roles)))
+    seed_monitoring(base_url)
     return logins

@@ -240,6 +240,13 @@ SPRINGPLANK_USER_AGENT = env_str(
     "SPRINGPLANK_USER_AGENT", "Springplank/1.0 (+https://github.com/springplank; feed reader)"
 )
 
+# Source kinds beyond feeds. X searches use the X API v2 with an app-only bearer token set by an
+# administrator (from the environment or a Docker secret file); without one, the X option says
+# what is missing. The Mastodon instance is the default for hashtag suggestions.
+SPRINGPLANK_X_API_BASE = env_str("SPRINGPLANK_X_API_BASE", "https://api.twitter.com").rstrip("/")
+SPRINGPLANK_X_BEARER_TOKEN = env_secret("SPRINGPLANK_X_BEARER_TOKEN")
+SPRINGPLANK_MASTODON_INSTANCE = env_str("SPRINGPLANK_MASTODON_INSTANCE", "mastodon.social")
+
 # Polling: intervals adapt to how often a source publishes, within these bounds; failures back
 # off exponentially from the base to the maximum. A claimed source's lease outlives the task's
 # hard time limit, so a source is never polled twice at once, and a killed worker delays it by
@@ -254,6 +261,9 @@ SPRINGPLANK_POLL_BATCH = env_int("SPRINGPLANK_POLL_BATCH", 500)
 SPRINGPLANK_MAX_ENTRIES_PER_POLL = env_int("SPRINGPLANK_MAX_ENTRIES_PER_POLL", 200)
 # Open review-queue items older than this are marked expired.
 SPRINGPLANK_QUEUE_EXPIRY_DAYS = env_int("SPRINGPLANK_QUEUE_EXPIRY_DAYS", 30)
+
+# The demo (make run) serves its own feeds under /demo/; never on in production.
+SPRINGPLANK_DEMO = env_bool("SPRINGPLANK_DEMO", default=False) and not PRODUCTION
 
 # Invitations expire after this many days.
 SPRINGPLANK_INVITATION_DAYS = env_int("SPRINGPLANK_INVITATION_DAYS", 14)

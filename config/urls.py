@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -7,3 +8,6 @@ urlpatterns = [
     path("", include("monitoring.urls")),
     path("", include("coaching.urls")),
 ]
+
+if settings.SPRINGPLANK_DEMO:
+    urlpatterns.append(path("", include("coaching.demo_urls")))

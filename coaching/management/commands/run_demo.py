@@ -26,10 +26,13 @@ class Command(BaseCommand):
     def handle(self, *args, host: str, port: int, **options):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Database ready.")
-        logins = seed_demo()
         base = f"http://{host}:{port}"
+        logins = seed_demo(base_url=base)
         env = dict(os.environ)
         env.setdefault("SITE_URL", base)
+        env["SPRINGPLANK_DEMO"] = "true"
+        # The demo's sources are served by its own web process: allow exactly that address.
+        env["SPRINGPLANK_FETCH_ALLOWLIST"] = f"{host}:{port}"
         python = sys.executable
         manage = str(Path(settings.BASE_DIR) / "manage.py")
         celery = [python, "-m", "celery", "-A", "config"]
