@@ -303,10 +303,11 @@ def _media_type(content_type: str | None) -> str | None:
 class _Guard:
     """State shared by all connections of one fetch: allowlist, timeouts and the deadline.
 
-    ``expire()`` is the watchdog: it shuts down every socket of the fetch so that whatever read
-    is blocked (status line, headers, body) returns at once. Sockets, not connections, are
-    tracked: http.client detaches the socket from a ``Connection: close`` connection while the
-    response is still reading from it.
+    ``expire()`` is the watchdog: it shuts down every connection of the fetch so that whatever
+    is blocked (TLS handshake, status line, headers, body) returns at once. It keeps its own
+    ``dup()`` of each socket: shutdown() acts on the connection, not the descriptor, and the
+    original socket object is detached by the TLS wrapper or by http.client (``Connection:
+    close``) while still in use. The duplicates are closed by ``close()`` at the end of the fetch.
     """
 
     def __init__(self, policy: FetchPolicy, deadline_at: float) -> None:
@@ -314,36 +315,43 @@ class _Guard:
         self.timeout = policy.timeout
         self.deadline_at = deadline_at
         self.expired = False
+        self._closed = False
+        # The lock also orders shutdown() against close(), so a descriptor number is never
+        # shut down after it was closed (and possibly reused by another thread).
         self._lock = threading.Lock()
-        self._sockets: list[socket.socket] = []
+        self._twins: list[socket.socket] = []
 
     def remaining(self) -> float:
         return self.deadline_at - time.monotonic()
 
     def register(self, sock: socket.socket) -> None:
         with self._lock:
-            if not any(known is sock for known in self._sockets):
-                self._sockets.append(sock)
-            expired = self.expired
-        if expired:
-            self._shutdown(sock)
+            if self._closed:
+                return
+            twin = sock.dup()
+            self._twins.append(twin)
+            if self.expired:
+                self._shutdown(twin)
 
     def expire(self) -> None:
         with self._lock:
             self.expired = True
-            sockets = list(self._sockets)
-        for sock in sockets:
-            self._shutdown(sock)
+            for twin in self._twins:
+                self._shutdown(twin)
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            for twin in self._twins:
+                twin.close()
+            self._twins.clear()
 
     @staticmethod
     def _shutdown(sock: socket.socket) -> None:
         try:
-            # The plain socket-level shutdown, also for an SSLSocket: it wakes a blocked recv in
-            # the fetching thread without touching OpenSSL state from this thread. A closed
-            # socket object has fd -1, so this can never hit an unrelated, reused descriptor.
-            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+            sock.shutdown(socket.SHUT_RDWR)
         except OSError:
-            pass  # already closed (or detached by the TLS wrapper): nothing left to interrupt
+            pass  # the peer or our side already closed the connection: nothing to interrupt
 
 
 _AddrInfo = tuple[socket.AddressFamily, socket.SocketKind, int, str, tuple[Any, ...]]
@@ -424,11 +432,6 @@ class _GuardedHTTPConnection(HTTPConnection):
     def _new_conn(self) -> socket.socket:
         return _open_checked_socket(self, self.springplank_guard)
 
-    def connect(self) -> None:
-        super().connect()
-        if self.sock is not None:  # for HTTPS the TLS-wrapped socket the body is read from
-            self.springplank_guard.register(self.sock)
-
 
 class _GuardedHTTPSConnection(HTTPSConnection):
     # HTTPSConnection.connect() wraps whatever _new_conn() returns and verifies the certificate
@@ -439,11 +442,6 @@ class _GuardedHTTPSConnection(HTTPSConnection):
 
     def _new_conn(self) -> socket.socket:
         return _open_checked_socket(self, self.springplank_guard)
-
-    def connect(self) -> None:
-        super().connect()
-        if self.sock is not None:  # for HTTPS the TLS-wrapped socket the body is read from
-            self.springplank_guard.register(self.sock)
 
 
 class _GuardedHTTPConnectionPool(HTTPConnectionPool):
@@ -816,6 +814,7 @@ def fetch(
     finally:
         watchdog.cancel()
         session.close()
+        guard.close()
 
 
 def _send(

@@ -12,15 +12,24 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from monitoring import kinds
+from monitoring.bulk import insert_ignore
 from monitoring.canonical import canonical_url, unwrap_redirect
 from monitoring.http import FetchError, FetchPolicy, HTTPStatusError
 from monitoring.kinds import FeedDiscovered, PollError, PollResult
 from monitoring.matching import matchers_for, routing_for
-from monitoring.models import InboxEntry, Item, QueueItem, QueueMatch, Source, Subscription
+from monitoring.models import (
+    InboxEntry,
+    Item,
+    QueueItem,
+    QueueMatch,
+    QueueStatus,
+    Source,
+    Subscription,
+)
 from monitoring.parsing import ParsedEntry
 from monitoring.scheduling import PollBounds, backoff_after_error, interval_after_success
 from onboarding.keywords import Document
@@ -105,42 +114,66 @@ def _follow_discovered_feed(source: Source, feed_url: str) -> Source:
 
 
 def store_entries(source: Source, entries: list[ParsedEntry], *, now: datetime) -> list[Item]:
-    """Insert the entries not stored yet; return the items this call inserted."""
+    """Insert the entries not stored yet; return the items this call inserted (without their
+    summaries' second copy: the objects carry what matching needs)."""
     if not entries:
         return []
-    ids = [e.external_id for e in entries]
-    known = set(
-        Item.objects.filter(source=source, external_id__in=ids).values_list(
-            "external_id", flat=True
+    rows, by_external_id = [], {}
+    for entry in entries:
+        url = unwrap_redirect(entry.url)[:2000] if entry.url else ""
+        canonical = (canonical_url(url) if url else "")[:2000]
+        item = Item(
+            source=source,
+            external_id=entry.external_id,
+            url=url,
+            canonical_url=canonical,
+            title=entry.title,
+            summary=entry.summary_html,
+            author=entry.author,
+            published_at=entry.published_at,
+            fetched_at=now,
         )
-    )
-    fresh = [e for e in entries if e.external_id not in known]
-    if not fresh:
-        return []
-    rows = []
-    for entry in fresh:
-        url = unwrap_redirect(entry.url) if entry.url else ""
+        by_external_id[entry.external_id] = item
         rows.append(
-            Item(
-                source=source,
-                external_id=entry.external_id,
-                url=url[:2000],
-                canonical_url=(canonical_url(url) if url else "")[:2000],
-                title=entry.title,
-                summary=entry.summary_html,
-                author=entry.author,
-                published_at=entry.published_at,
-                fetched_at=now,
+            (
+                source.pk,
+                entry.external_id,
+                url,
+                canonical,
+                entry.title,
+                entry.summary_html,
+                entry.author,
+                entry.published_at,
+                now,
             )
         )
-    Item.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    # ignore_conflicts gives no primary keys back: read the rows we just wrote. A concurrent
-    # poll of the same source may have written some of them; queueing is idempotent anyway.
-    return list(
-        Item.objects.filter(
-            source=source, external_id__in=[e.external_id for e in fresh], fetched_at=now
-        )
+    inserted = insert_ignore(
+        Item,
+        [
+            "source",
+            "external_id",
+            "url",
+            "canonical_url",
+            "title",
+            "summary",
+            "author",
+            "published_at",
+            "fetched_at",
+        ],
+        rows,
+        returning=["id", "external_id"],
     )
+    if connection.vendor != "postgresql":
+        # Without RETURNING, the rows written by this call are the ones stamped with ``now``.
+        inserted = Item.objects.filter(
+            source=source, external_id__in=list(by_external_id), fetched_at=now
+        ).values_list("id", "external_id")
+    new_items = []
+    for pk, external_id in inserted:
+        item = by_external_id[external_id]
+        item.pk = pk
+        new_items.append(item)
+    return new_items
 
 
 def queue_items(source: Source, items: list[Item], *, now: datetime) -> int:
@@ -178,38 +211,29 @@ def queue_items(source: Source, items: list[Item], *, now: datetime) -> int:
         return 0
 
     with transaction.atomic():
-        keys = {(org_id, _item_key(item)) for org_id, item, _ in kept}
-        QueueItem.objects.bulk_create(
-            [
-                QueueItem(
-                    organisation_id=org_id, item=item, url_key=_item_key(item), created_at=now
-                )
-                for org_id, item, _ in kept
-            ],
-            ignore_conflicts=True,
-            batch_size=500,
+        keyed = [(org_id, _item_key(item), item, hits) for org_id, item, hits in kept]
+        insert_ignore(
+            QueueItem,
+            ["organisation", "item", "url_key", "status", "created_at"],
+            [(org_id, item.pk, key, QueueStatus.OPEN, now) for org_id, key, item, _ in keyed],
         )
         queue_ids = {
             (org_id, key): pk
             for org_id, key, pk in QueueItem.objects.filter(
-                organisation_id__in=org_ids, url_key__in=[k for _, k in keys]
+                organisation_id__in=org_ids, url_key__in={key for _, key, _, _ in keyed}
             ).values_list("organisation_id", "url_key", "pk")
         }
         matches, entries = [], []
-        for org_id, item, hits in kept:
-            queue_id = queue_ids[(org_id, _item_key(item))]
+        for org_id, key, _item, hits in keyed:
+            queue_id = queue_ids[(org_id, key)]
             for topic_id, terms in hits.items():
-                matches.append(QueueMatch(queue_item_id=queue_id, topic_id=topic_id, terms=terms))
+                matches.append((queue_id, topic_id, terms))
             routing = routings.get(org_id)
             if routing is not None:
                 for membership_id in routing.recipients(hits):
-                    entries.append(
-                        InboxEntry(
-                            queue_item_id=queue_id, membership_id=membership_id, created_at=now
-                        )
-                    )
-        QueueMatch.objects.bulk_create(matches, ignore_conflicts=True, batch_size=1000)
-        InboxEntry.objects.bulk_create(entries, ignore_conflicts=True, batch_size=1000)
+                    entries.append((queue_id, membership_id, now))
+        insert_ignore(QueueMatch, ["queue_item", "topic", "terms"], matches)
+        insert_ignore(InboxEntry, ["queue_item", "membership", "created_at"], entries)
     return len(kept)
 
 

@@ -64,6 +64,7 @@ class RawServer:
 
     handler: Handler
     tls: ssl.SSLContext | None = None
+    read_request_first: bool = True
     listener: socket.socket = field(init=False)
     stop: threading.Event = field(default_factory=threading.Event)
     connections: int = 0
@@ -102,7 +103,8 @@ class RawServer:
             try:
                 if self.tls is not None:
                     conn = self.tls.wrap_socket(conn, server_side=True)
-                read_request(conn)
+                if self.read_request_first:
+                    read_request(conn)
                 self.handler(conn, self.stop)
             except OSError:
                 pass  # the client hung up (or failed TLS), which is what these tests provoke
@@ -138,8 +140,10 @@ def drip(conn: socket.socket, stop: threading.Event, byte: bytes, interval: floa
 def raw_server() -> Iterator[Callable[..., RawServer]]:
     servers: list[RawServer] = []
 
-    def start(handler: Handler, tls: ssl.SSLContext | None = None) -> RawServer:
-        srv = RawServer(handler, tls)
+    def start(
+        handler: Handler, tls: ssl.SSLContext | None = None, read_request_first: bool = True
+    ) -> RawServer:
+        srv = RawServer(handler, tls, read_request_first)
         servers.append(srv)
         return srv
 

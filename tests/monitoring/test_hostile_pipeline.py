@@ -37,7 +37,7 @@ EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
 
 QUADRATIC = (
     b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "' + b"A" * 50_000 + b'">]>'
-    b"<rss version=\"2.0\"><channel><title>t</title><item><title>"
+    b'<rss version="2.0"><channel><title>t</title><item><title>'
     + b"&a;" * 20_000
     + b"</title><link>https://x.example/3</link></item></channel></rss>"
 )
@@ -90,9 +90,7 @@ def hostile_hosts(settings, httpserver, raw_server):
             drip(conn, stop, b" ", 0.3),
         )
     )
-    settings.SPRINGPLANK_FETCH_ALLOWLIST = (
-        f"127.0.0.1:{httpserver.port},127.0.0.1:{slow.port}"
-    )
+    settings.SPRINGPLANK_FETCH_ALLOWLIST = f"127.0.0.1:{httpserver.port},127.0.0.1:{slow.port}"
     settings.SPRINGPLANK_FETCH_MAX_BYTES = 2 * MIB
     settings.SPRINGPLANK_FETCH_DEADLINE = 3
     settings.SPRINGPLANK_FETCH_TIMEOUT = 2
@@ -125,7 +123,9 @@ def hostile_hosts(settings, httpserver, raw_server):
         ),
         "redirect_metadata": (
             serve(
-                "/meta.xml", b"", status=301,
+                "/meta.xml",
+                b"",
+                status=301,
                 headers={"Location": "http://169.254.169.254/latest/meta-data/"},
             ),
             {"blocked_address"},
@@ -155,7 +155,11 @@ def hostile_hosts(settings, httpserver, raw_server):
             {"ok"},
         ),
         "html_page": (
-            serve("/page.html", b"<html><body><p>Just a page</p></body></html>", content_type="text/html"),
+            serve(
+                "/page.html",
+                b"<html><body><p>Just a page</p></body></html>",
+                content_type="text/html",
+            ),
             {"not_a_feed"},
         ),
         "empty": (serve("/empty.xml", b""), {"not_a_feed"}),
@@ -163,7 +167,15 @@ def hostile_hosts(settings, httpserver, raw_server):
         "nul_bytes": (
             serve(
                 "/nul.xml",
-                rss([{"title": "Nul\x00title", "link": "https://n.example/1", "description": "a\x00b"}]).encode(),
+                rss(
+                    [
+                        {
+                            "title": "Nul\x00title",
+                            "link": "https://n.example/1",
+                            "description": "a\x00b",
+                        }
+                    ]
+                ).encode(),
             ),
             {"ok"},
         ),
@@ -172,16 +184,20 @@ def hostile_hosts(settings, httpserver, raw_server):
     return cases
 
 
-def test_hostile_hosts_end_in_recorded_errors_or_bounded_results(celery_worker_thread, hostile_hosts):
+def test_hostile_hosts_end_in_recorded_errors_or_bounded_results(
+    celery_worker_thread, hostile_hosts
+):
     org = monitored_organisation({"Anything": "a OR the OR title OR copy OR hi OR creme"})
     participant(org)
-    sources = {name: follow(org, url, keep_all=True).source_id for name, (url, _) in hostile_hosts.items()}
+    sources = {
+        name: follow(org, url, keep_all=True).source_id for name, (url, _) in hostile_hosts.items()
+    }
 
     started = time.monotonic()
     enqueue_due_sources.delay()
-    assert wait_for(
-        lambda: Source.objects.filter(last_polled_at__isnull=True).count() == 0
-    ), list(Source.objects.filter(last_polled_at__isnull=True).values_list("url", flat=True))
+    assert wait_for(lambda: Source.objects.filter(last_polled_at__isnull=True).count() == 0), list(
+        Source.objects.filter(last_polled_at__isnull=True).values_list("url", flat=True)
+    )
     # Every poll is bounded by the deadline: the whole hostile set finishes quickly.
     assert time.monotonic() - started < 45
 
@@ -192,11 +208,24 @@ def test_hostile_hosts_end_in_recorded_errors_or_bounded_results(celery_worker_t
             assert source.error_count == 1 and source.last_error, name
 
     assert Item.objects.filter(source_id=sources["same_guid"]).count() == 1
-    assert Item.objects.filter(source_id=sources["mis_encoded"]).get().title.startswith("Cr\u00e8me")
+    assert (
+        Item.objects.filter(source_id=sources["mis_encoded"]).get().title.startswith("Cr\u00e8me")
+    )
     for item in Item.objects.all():
         stored = f"{item.title} {item.summary} {item.url} {item.author}"
-        for unsafe in ("<script", "javascript:", "onerror", "onclick", "onload", "<iframe",
-                       "vbscript:", "data:text/html", "\x00", "<style", "<svg"):
+        for unsafe in (
+            "<script",
+            "javascript:",
+            "onerror",
+            "onclick",
+            "onload",
+            "<iframe",
+            "vbscript:",
+            "data:text/html",
+            "\x00",
+            "<style",
+            "<svg",
+        ):
             assert unsafe not in stored.lower(), (item.source.url, unsafe, stored)
         assert len(item.summary) <= 20_000
         assert "lollol" not in item.title

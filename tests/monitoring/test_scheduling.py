@@ -22,9 +22,14 @@ T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 def test_interval_follows_publishing_rate():
     hourly = [T0 - timedelta(hours=n) for n in range(10)]
-    assert interval_after_success(current=1800, new_items=1, published=hourly, bounds=BOUNDS) == 1800
+    assert (
+        interval_after_success(current=1800, new_items=1, published=hourly, bounds=BOUNDS) == 1800
+    )
     daily = [T0 - timedelta(days=n) for n in range(10)]
-    assert interval_after_success(current=1800, new_items=1, published=daily, bounds=BOUNDS) == 6 * 3600
+    assert (
+        interval_after_success(current=1800, new_items=1, published=daily, bounds=BOUNDS)
+        == 6 * 3600
+    )
     burst = [T0 - timedelta(seconds=10 * n) for n in range(10)]
     assert interval_after_success(current=1800, new_items=1, published=burst, bounds=BOUNDS) == 300
 
@@ -62,13 +67,17 @@ def test_claim_takes_due_followed_sources_and_leases_them():
     paused = follow(org, "https://c.example/feed", paused_at=timezone.now()).source
     Source.objects.create(key="https://d.example/feed", url="https://d.example/feed")  # unfollowed
     now = timezone.now()
-    Source.objects.filter(pk__in=[due.pk, paused.pk]).update(next_poll_at=now - timedelta(minutes=1))
+    Source.objects.filter(pk__in=[due.pk, paused.pk]).update(
+        next_poll_at=now - timedelta(minutes=1)
+    )
     Source.objects.filter(pk=later.pk).update(next_poll_at=now + timedelta(hours=1))
 
     assert claim_due_sources(now=now, limit=10, lease_seconds=300) == [due.pk]
     assert claim_due_sources(now=now, limit=10, lease_seconds=300) == []
     # A lost poll: once the lease expires the source is claimed again.
-    assert claim_due_sources(now=now + timedelta(seconds=301), limit=10, lease_seconds=300) == [due.pk]
+    assert claim_due_sources(now=now + timedelta(seconds=301), limit=10, lease_seconds=300) == [
+        due.pk
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
