@@ -79,10 +79,24 @@ def source_poll(
     except PollError as exc:
         return _record_failure(source, now, exc.code, exc.message, exc.retry_after)
 
-    new_items = [] if result.not_modified else store_entries(source, result.entries, now=now)
-    queued = queue_items(source, new_items, now=now) if new_items else 0
-    _record_success(source, result, now, new_items)
+    with transaction.atomic():
+        _relaxed_commit()
+        new_items = [] if result.not_modified else store_entries(source, result.entries, now=now)
+        queued = queue_items(source, new_items, now=now) if new_items else 0
+        _record_success(source, result, now, new_items)
     return PollOutcome(source_id, result.status, new_items=len(new_items), queued=queued)
+
+
+def _relaxed_commit() -> None:
+    """Let this transaction commit without waiting for its WAL flush.
+
+    A poll's writes are idempotent and re-derivable: if PostgreSQL crashes in the few hundred
+    milliseconds before the flush, the source is simply polled again. Not waiting for the disk
+    on every poll's commit is most of the cost of a 304 poll.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def _follow_discovered_feed(source: Source, feed_url: str) -> Source:
@@ -283,6 +297,16 @@ def _record_failure(
         retry_after=retry_after,
         bounds=PollBounds.from_settings(),
     )
+    with transaction.atomic():
+        _relaxed_commit()
+        _write_failure(source, now, code, message, error_count, delay)
+    log.info("poll of source %s failed: %s (%s); next try in %ss", source.pk, code, message, delay)
+    return PollOutcome(source.pk, code, error=message)
+
+
+def _write_failure(
+    source: Source, now: datetime, code: str, message: str, error_count: int, delay: int
+) -> None:
     Source.objects.filter(pk=source.pk).update(
         last_polled_at=now,
         last_status=code[:32],
@@ -291,5 +315,3 @@ def _record_failure(
         next_poll_at=now + timedelta(seconds=delay),
         leased_until=None,
     )
-    log.info("poll of source %s failed: %s (%s); next try in %ss", source.pk, code, message, delay)
-    return PollOutcome(source.pk, code, error=message)
