@@ -15,6 +15,11 @@ from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
 from monitoring.sanitise import safe_url
 
+try:  # UTS #46 / IDNA 2008, as browsers do; installed with requests, a runtime dependency
+    import idna
+except ImportError:  # pragma: no cover
+    idna = None
+
 __all__ = ["TRACKING_PARAMS", "canonical_url", "unwrap_redirect"]
 
 MAX_UNWRAP_DEPTH = 5
@@ -193,21 +198,19 @@ def canonical_url(url: str) -> str:
 
 
 def _canonical_host(host: str) -> str:
+    """Lower-case ASCII host (IDNA for international names), "[...]" for IPv6, "" if invalid."""
     host = host.rstrip(".").lower()
-    if not host or host.isascii() and ":" in host:  # IPv6 literal
-        return f"[{host}]" if host else ""
+    if not host:
+        return ""
     if host.isascii():
-        return host
+        return f"[{host}]" if ":" in host else host  # urlsplit drops an IPv6 literal's brackets
+    if idna is not None:
+        try:
+            return idna.encode(host, uts46=True, transitional=False).decode("ascii")
+        except (idna.IDNAError, UnicodeError, ValueError):
+            pass
     try:
-        import idna  # installed with requests; UTS #46 non-transitional, like browsers
-
-        return idna.encode(host, uts46=True, transitional=False).decode("ascii")
-    except ImportError:  # pragma: no cover - requests (and so idna) is a runtime dependency
-        pass
-    except (UnicodeError, ValueError):
-        pass
-    try:
-        return host.encode("idna").decode("ascii")
+        return host.encode("idna").decode("ascii")  # IDNA 2003: better than nothing
     except UnicodeError:
         return ""
 

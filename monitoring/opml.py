@@ -119,8 +119,11 @@ def _as_utf8(content: bytes) -> bytes:
     """Re-encode as UTF-8 with a matching declaration, after the same forgiving decoding as
     feeds get (BOMs, UTF-16, Latin-1 exported as "UTF-8"), minus characters XML forbids."""
     text = _INVALID_XML_CHARS.sub("", decode_feed_bytes(content))
-    text = _XML_DECLARATION.sub("", text, count=1).lstrip()
-    return ('<?xml version="1.0" encoding="utf-8"?>\n' + text).encode("utf-8")
+    declaration = _XML_DECLARATION.match(text)
+    if declaration:
+        # Keep the line count, so that problems point at the lines the user sees.
+        text = "\n" * declaration.group(0).count("\n") + text[declaration.end() :]
+    return ('<?xml version="1.0" encoding="utf-8"?>' + text).encode("utf-8")
 
 
 class _NotOpml(Exception):
@@ -239,9 +242,9 @@ def build_opml(title: str, outlines: Iterable[OpmlOutline]) -> bytes:
 
     Each distinct ``category`` becomes one folder outline whose title is the category string,
     in order of first appearance; feeds without a category sit at the top level. All text is
-    escaped by ElementTree and stripped of characters XML cannot carry, so
-    ``parse_opml(build_opml(t, o)).outlines == list(o)`` for outlines that ``parse_opml``
-    could itself have produced.
+    escaped by ElementTree and stripped of characters XML cannot carry. Round trip: for
+    outlines that ``parse_opml`` could itself have produced, ``parse_opml`` of the result gives
+    the same outlines, grouped by category (so the same list when the input was grouped).
     """
     root = ET.Element("opml", version="2.0")
     head = ET.SubElement(root, "head")

@@ -12,7 +12,7 @@ tokenizer, not by regular expressions.
 from __future__ import annotations
 
 import functools
-import html
+import html as htmllib
 import ipaddress
 import re
 from urllib.parse import urljoin, urlsplit
@@ -214,7 +214,7 @@ def _host_is_plausible(netloc: str, hostname: str | None) -> bool:
     return _HOST_CHARS.fullmatch(hostname) is not None
 
 
-def clean_html(html_in: str, *, base_url: str | None = None, max_length: int = 20_000) -> str:
+def clean_html(html: str, *, base_url: str | None = None, max_length: int = 20_000) -> str:
     """Sanitise an untrusted HTML fragment into the small subset a summary may use.
 
     Contract:
@@ -228,13 +228,13 @@ def clean_html(html_in: str, *, base_url: str | None = None, max_length: int = 2
       tag/entity/word boundary, "…" appended, and sanitised again so tags stay balanced.
     Never raises for any ``str`` input.
     """
-    if not html_in:
+    if not html:
         return ""
     raw_cap = max(max_length * _RAW_INPUT_FACTOR, _RAW_INPUT_FLOOR)
-    if len(html_in) > raw_cap:
-        html_in = html_in[:raw_cap]
+    if len(html) > raw_cap:
+        html = html[:raw_cap]
     cleaner = _html_cleaner(_safe_base(base_url))
-    cleaned = _clean_once(cleaner, strip_control_chars(html_in))
+    cleaned = _clean_once(cleaner, strip_control_chars(html))
     if len(cleaned) <= max_length:
         return cleaned
     return _truncate_html(cleaner, cleaned, max_length)
@@ -299,7 +299,7 @@ def _truncate_html(cleaner: nh3.Cleaner, cleaned: str, max_length: int) -> str:
         # margin and try again; a handful of rounds covers any realistic nesting depth.
         budget -= len(out) - max_length + 32
     # Absurd nesting: fall back to plain text, which always fits.
-    return html.escape(clean_text(cleaned, max_length=max(max_length // 6, 1)), quote=False)
+    return htmllib.escape(clean_text(cleaned, max_length=max(max_length // 6, 1)), quote=False)
 
 
 def _cut_on_boundary(s: str, limit: int) -> str:
@@ -335,9 +335,9 @@ def clean_text(s: str | None, *, max_length: int) -> str:
     s = strip_control_chars(s)
     if "<" in s and _KNOWN_TAG.search(s):
         s = _TEXT_CLEANER.clean(_BLOCK_BOUNDARY.sub(" <", s))
-        s = html.unescape(s)
+        s = htmllib.unescape(s)
     elif "&" in s and _CHAR_REFERENCE.search(s):
-        s = html.unescape(s)
+        s = htmllib.unescape(s)
     # Unescaping can produce controls again (&#0; &#x1b;), so strip once more.
     s = " ".join(strip_control_chars(s).split())
     return _truncate_text(s, max_length)

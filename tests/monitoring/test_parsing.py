@@ -132,7 +132,8 @@ def test_json_feed():
     content = b"""{"version": "https://jsonfeed.org/version/1.1", "title": "JSON",
       "home_page_url": "https://j.example/", "items": [
         {"id": 42, "url": "/a", "title": "<b>Hoi</b>", "authors": [{"name": "Ann"}],
-         "content_html": "<p>x<script>y</script></p>", "date_published": "2024-05-01T10:00:00+02:00"},
+         "content_html": "<p>x<script>y</script></p>",
+         "date_published": "2024-05-01T10:00:00+02:00"},
         {"id": "42", "title": "duplicate id"},
         {"id": "t", "content_text": "a < b"}]}"""
     feed = parse(content, base_url="https://j.example/feed.json")
@@ -177,7 +178,7 @@ def quadratic(prolog_extra: str = "", before: str = "") -> bytes:
     return (
         f'<?xml version="1.0"?>\n{before}<!DOCTYPE rss [{prolog_extra}\n'
         f'<!ENTITY a "{"A" * 100_000}">\n]>\n'
-        f"<rss version=\"2.0\"><channel><title>T</title><item><guid>1</guid><title>{'&a;' * 5000}"
+        f'<rss version="2.0"><channel><title>T</title><item><guid>1</guid><title>{"&a;" * 5000}'
         f"</title></item></channel></rss>"
     ).encode()
 
@@ -385,6 +386,12 @@ def test_declared_cyrillic_encoding_is_honoured():
     assert parse(content).entries[0].title == "Привет"
 
 
+def test_a_false_utf16_label_on_single_byte_text_is_ignored():
+    text = rss(f"<item><guid>1</guid><title>{DUTCH}</title></item>").decode()
+    content = text.replace("utf-8", "utf-16").encode("cp1252")
+    assert parse(content).entries[0].title == DUTCH
+
+
 def test_decode_never_raises_on_unknown_labels():
     assert decode_feed_bytes(b'<?xml version="1.0" encoding="x-nonsense"?>\xff', None)
     assert decode_feed_bytes(b"abc\xe9", "text/xml; charset=rot13") == "abcé"
@@ -423,9 +430,7 @@ def test_five_thousand_distinct_items_are_capped_in_feed_order():
     items = "".join(f"<item><guid>g{i}</guid><title>t{i}</title></item>" for i in range(5_000))
     content = rss(items)
     assert [e.title for e in parse(content).entries] == [f"t{i}" for i in range(200)]
-    assert [e.title for e in parse(content, max_entries=7).entries] == [
-        f"t{i}" for i in range(7)
-    ]
+    assert [e.title for e in parse(content, max_entries=7).entries] == [f"t{i}" for i in range(7)]
 
 
 def test_external_id_falls_back_from_guid_to_link_to_title_and_date():

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from monitoring.sanitise import MAX_URL_LENGTH, clean_html, clean_text, safe_url
 
+
 # This module is pure Python and its tests also run without Django (pytest -p no:django); the
 # suite-wide autouse fixtures of tests/conftest.py need pytest-django, so they are disabled here.
 @pytest.fixture(autouse=True)
