@@ -66,7 +66,11 @@ class Triage(models.Model):
                 name="triage_rating_1_to_5",
             ),
         ]
-        indexes = [models.Index(fields=["membership", "-decided_at"])]
+        indexes = [
+            models.Index(fields=["membership", "-decided_at"]),
+            # The content-ideas backlog reads one verdict across an organisation, newest first.
+            models.Index(fields=["verdict", "-decided_at"], name="triage_verdict_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.membership.user}: {self.get_verdict_display()}"
@@ -99,7 +103,11 @@ class Reaction(models.Model):
 
     class Meta:
         ordering = ["-updated_at"]
-        indexes = [models.Index(fields=["membership", "status"])]
+        indexes = [
+            models.Index(fields=["membership", "status"]),
+            # The coaches' feedback page: drafts waiting for feedback, oldest request first.
+            models.Index(fields=["status", "updated_at"], name="reaction_status_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.membership.user} reaction ({self.status})"
@@ -253,3 +261,36 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return f"{self.membership.user}: {self.get_kind_display()}"
+
+
+class DigestFrequency(models.TextChoices):
+    OFF = "off", _("no e-mail")
+    DAILY = "daily", _("daily")
+    WEEKLY = "weekly", _("weekly")
+
+
+class DigestPreference(models.Model):
+    """Whether a participant wants an e-mail of new inbox items, and what the last one covered.
+
+    ``last_sent_at`` is when the last digest was claimed (at most one per day or week);
+    ``last_entry_id`` is the newest inbox entry a digest covered, so no item is sent twice.
+    """
+
+    membership = models.OneToOneField(
+        Membership, on_delete=models.CASCADE, related_name="digest_preference"
+    )
+    frequency = models.CharField(
+        _("e-mail digest"),
+        max_length=8,
+        choices=DigestFrequency.choices,
+        default=DigestFrequency.OFF,
+    )
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    last_entry_id = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["frequency", "last_sent_at"], name="digest_due")]
+
+    def __str__(self) -> str:
+        return f"{self.membership.user}: {self.frequency}"

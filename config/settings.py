@@ -183,6 +183,11 @@ if REDIS_URL:
         # Longer than the longest task's hard time limit, so that a message of a task still
         # running is not handed to a second worker.
         "visibility_timeout": 3600,
+        # A web request that enqueues work must not hang on a broker that is down: fail fast,
+        # the scheduler picks the work up from the database later.
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+        "max_retries": 0,
     }
 else:
     if PRODUCTION:
@@ -219,6 +224,7 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 180)
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD_KB", 500_000)
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 1000)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # The one scheduler (celery beat): every periodic task of the product is listed here.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
@@ -227,6 +233,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "monitoring.tasks.expire_stale_queue_items",
         "schedule": 3600.0,
     },
+    # Hourly; a digest is sent at most once per day or week (claimed in the database).
+    "send-inbox-digests": {"task": "coaching.tasks.send_digests", "schedule": 3600.0},
 }
 
 # Outbound fetching (monitoring/http.py). The allowlist lifts the refusal of non-public

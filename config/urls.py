@@ -6,6 +6,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("onboarding.urls")),
     path("", include("monitoring.urls")),
+    path("", include("monitoring.suggestion_urls")),
     path("", include("coaching.urls")),
 ]
 

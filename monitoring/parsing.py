@@ -50,6 +50,7 @@ __all__ = [
     "ParsedFeed",
     "create_parser",
     "parse_feed",
+    "parse_feed_careful",
 ]
 
 TITLE_MAX = 500
@@ -121,7 +122,54 @@ def parse_feed(
     Raises ``FeedParseError`` (a ``ValueError``) for an empty body, an HTML page (the caller
     may then run autodiscovery), entity declarations that could expand or reach outside the
     document, and anything that yields neither entries nor a feed title.
+
+    Plain, well-formed RSS 2.0 / Atom 1.0 / RDF documents are read by the expat fast path in
+    ``monitoring.fastparse``, which yields exactly what ``parse_feed_careful`` (feedparser)
+    yields and declines everything it is not sure of; declined documents go to feedparser.
     """
+    return _parse(
+        content,
+        base_url=base_url,
+        now=now,
+        content_type=content_type,
+        max_entries=max_entries,
+        fast=True,
+    )
+
+
+def parse_feed_careful(
+    content: bytes,
+    *,
+    base_url: str,
+    now: datetime,
+    content_type: str | None = None,
+    max_entries: int = 200,
+) -> ParsedFeed:
+    """``parse_feed`` without the fast path: every XML document goes through feedparser.
+
+    Same contract and errors as ``parse_feed``. It is the reference the fast path is checked
+    against (tests/monitoring/test_fastparse.py) and a way to rule the fast path out when
+    investigating a feed.
+    """
+    return _parse(
+        content,
+        base_url=base_url,
+        now=now,
+        content_type=content_type,
+        max_entries=max_entries,
+        fast=False,
+    )
+
+
+def _parse(
+    content: bytes,
+    *,
+    base_url: str,
+    now: datetime,
+    content_type: str | None,
+    max_entries: int,
+    fast: bool,
+) -> ParsedFeed:
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     now = now.astimezone(UTC)
@@ -133,6 +181,14 @@ def parse_feed(
         return _parse_json_feed(stripped, base_url=base_url, now=now, max_entries=max_entries)
     if looks_like_html(stripped[:4096].encode("utf-8", "replace"), content_type):
         raise FeedParseError(_WEB_PAGE_MESSAGE)
+    if fast:
+        # Imported here: fastparse builds on this module's helpers, so a module-level import
+        # would be circular whichever of the two is imported first.
+        from monitoring.fastparse import parse_fast_decoded
+
+        feed = parse_fast_decoded(stripped, base_url=base_url, now=now, max_entries=max_entries)
+        if feed is not None:
+            return feed
     raw = _feedparser_parse(_prepare_xml(stripped))
     return _build_feed(raw, base_url=base_url, now=now, max_entries=max_entries)
 
@@ -271,12 +327,21 @@ class _EntityRefused(ValueError):
 
 def _prepare_xml(text: str) -> bytes:
     """Remove characters XML forbids, refuse dangerous entity declarations, encode as UTF-8."""
+    text = _strip_invalid_xml(text)
+    _refuse_entities_in_head(text)
+    return text.encode("utf-8")
+
+
+def _strip_invalid_xml(text: str) -> str:
+    """``text`` without the characters and character references XML 1.0 forbids.
+
+    Shared with the fast path so that both parse exactly the same document.
+    """
     if _INVALID_XML_CHARS.search(text):
         text = _INVALID_XML_CHARS.sub("", text)
     if "&#" in text and _INVALID_XML_CHAR_REFS.search(text):
         text = _INVALID_XML_CHAR_REFS.sub("", text)
-    _refuse_entities_in_head(text)
-    return text.encode("utf-8")
+    return text
 
 
 def _refuse_entities_in_head(text: str) -> None:
@@ -444,12 +509,30 @@ class _Candidate:
             external_id=self.external_id,
             url=self.url,
             title=clean_text(self.title, max_length=TITLE_MAX),
-            summary_html=clean_html(
-                self.summary, base_url=self.summary_base, max_length=SUMMARY_MAX
-            ),
+            summary_html=_clean_summary(self.summary, self.summary_base),
             author=clean_text(self.author, max_length=AUTHOR_MAX),
             published_at=self.published_at,
         )
+
+
+# The characters nh3 does not give back unchanged in text (it escapes the first four and drops
+# a leading byte-order mark); checked for every code point in tests/monitoring/test_fastparse.py.
+_NOT_PLAIN_TEXT = re.compile("[&<>\u00a0\ufeff]")
+
+
+def _clean_summary(summary: str, base_url: str | None) -> str:
+    """``clean_html(summary, base_url=base_url, max_length=SUMMARY_MAX)``, without the nh3
+    round trip when it would be the identity.
+
+    A plain-text summary (no markup, no references, nothing nh3 escapes) parses to a single
+    text node that serialises to itself; skipping nh3 then also skips building a cleaner for
+    this item's base URL, which is most of the cost for short texts.
+    """
+    # Stripping control characters neither adds nor removes any of _NOT_PLAIN_TEXT, so the
+    # raw text can be tested (an HTML body fails at its first "<", almost for free).
+    if len(summary) <= SUMMARY_MAX and not _NOT_PLAIN_TEXT.search(summary):
+        return strip_control_chars(summary)
+    return clean_html(summary, base_url=base_url, max_length=SUMMARY_MAX)
 
 
 def _get(mapping: Any, key: str) -> Any:

@@ -87,6 +87,16 @@ def source_poll(
     return PollOutcome(source_id, result.status, new_items=len(new_items), queued=queued)
 
 
+def source_poll_timed_out(*, source_id: int, now: datetime | None = None) -> PollOutcome:
+    """Record a poll stopped by the task's time limit as a failure (backoff included)."""
+    source = Source.objects.filter(pk=source_id).first()
+    if source is None:
+        return PollOutcome(source_id, "gone")
+    return _record_failure(
+        source, now or timezone.now(), "timeout", "The poll took too long and was stopped.", None
+    )
+
+
 def _relaxed_commit() -> None:
     """Let this transaction commit without waiting for its WAL flush.
 
@@ -225,7 +235,7 @@ def queue_items(source: Source, items: list[Item], *, now: datetime) -> int:
         return 0
 
     with transaction.atomic():
-        keyed = [(org_id, _item_key(item), item, hits) for org_id, item, hits in kept]
+        keyed = [(org_id, story_key(item), item, hits) for org_id, item, hits in kept]
         insert_ignore(
             QueueItem,
             ["organisation", "item", "url_key", "status", "created_at"],
@@ -251,7 +261,7 @@ def queue_items(source: Source, items: list[Item], *, now: datetime) -> int:
     return len(kept)
 
 
-def _item_key(item: Item) -> str:
+def story_key(item: Item) -> str:
     """One story, one key: its canonical URL, or the item itself when it has no URL."""
     return url_key(item.canonical_url or f"item:{item.source_id}:{item.external_id}")
 

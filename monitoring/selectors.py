@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.shortcuts import get_object_or_404
 
 from monitoring.models import Item, QueueItem, SourceKind, Subscription
 from monitoring.opml import OpmlOutline, build_opml
-from monitoring.pipeline import _item_key
-from monitoring.services import source_key
 from onboarding.models import Organisation
 
 
@@ -16,7 +14,7 @@ def subscriptions_of(organisation: Organisation) -> QuerySet[Subscription]:
     return (
         Subscription.objects.filter(organisation=organisation)
         .select_related("source", "topic")
-        .order_by("paused_at", "title", "source__url")
+        .order_by(F("paused_at").asc(nulls_first=True), "title", "source__url")
     )
 
 
@@ -56,9 +54,12 @@ def opml_export(organisation: Organisation) -> bytes:
 def subscription_following(
     organisation: Organisation, *, url: str, kind: str = SourceKind.FEED
 ) -> Subscription | None:
-    """The organisation's subscription to the source ``url`` would be, if it follows it already.
+    """The organisation's subscription to the source of ``url``, if it follows it already.
 
     ``url`` is a cleaned URL (``services.clean_source_url``)."""
+    # Imported here, not at the top: services may well read through this module.
+    from monitoring.services import source_key
+
     return (
         Subscription.objects.filter(
             organisation=organisation, source__kind=kind, source__key=source_key(kind, url)
@@ -81,12 +82,17 @@ def queue_items_by_item(organisation: Organisation, items: list[Item]) -> dict[i
     """For each of ``items`` that is in the organisation's queue (whatever its status), the
     queue item with its matches (topic and terms). A story reached through another source first
     is found too: queue items are keyed by the story, not by the item that brought it."""
-    keys = {_item_key(item): item.pk for item in items}
-    if not keys:
+    # Imported here, not at the top: the pipeline may well read through this module.
+    from monitoring.pipeline import story_key
+
+    item_ids_by_key: dict[str, list[int]] = {}
+    for item in items:
+        item_ids_by_key.setdefault(story_key(item), []).append(item.pk)
+    if not item_ids_by_key:
         return {}
     found = (
-        QueueItem.objects.filter(organisation=organisation, url_key__in=list(keys))
+        QueueItem.objects.filter(organisation=organisation, url_key__in=list(item_ids_by_key))
         .prefetch_related("matches__topic")
         .annotate(recipients=Count("entries", distinct=True))
     )
-    return {keys[q.url_key]: q for q in found}
+    return {item_id: q for q in found for item_id in item_ids_by_key[q.url_key]}

@@ -83,12 +83,14 @@ def source_subscribe(
     title: str = "",
     created_by: Membership | None = None,
     config: dict | None = None,
+    poll_now: bool = True,
 ) -> Subscription:
     """Follow ``url`` for the organisation; returns the (possibly existing) subscription.
 
     Raises ValidationError for an unusable URL or a topic of another organisation. Following
-    the same source twice returns the first subscription unchanged. The first poll is
-    requested after commit; a broker that is down only delays it to the next scheduler run.
+    the same source twice returns the first subscription unchanged. A new source is due at
+    once: with ``poll_now`` a worker is also asked after commit, so it need not wait for the
+    scheduler's next run; a broker that is down only delays it to that run.
     """
     if topic is not None and topic.organisation_id != organisation.pk:
         raise ValidationError(_("That topic belongs to another organisation."))
@@ -104,7 +106,7 @@ def source_subscribe(
             "created_by": created_by,
         },
     )
-    if created and source.last_polled_at is None:
+    if created and poll_now and source.last_polled_at is None:
         transaction.on_commit(lambda: request_poll(source.pk))
     return subscription
 
@@ -186,8 +188,14 @@ def opml_import(
             source__kind=SourceKind.FEED,
             source__key=source_key(SourceKind.FEED, url),
         ).exists()
+        # No immediate poll per feed: an import can hold hundreds, all due at once, which the
+        # scheduler claims on its next run without a broker round trip each.
         source_subscribe(
-            organisation=organisation, url=url, title=outline.title, created_by=created_by
+            organisation=organisation,
+            url=url,
+            title=outline.title,
+            created_by=created_by,
+            poll_now=False,
         )
         (report.already_followed if exists else report.added).append(url)
     return report

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from monitoring import pipeline, scheduling
-from monitoring.models import QueueItem, QueueStatus, Source
+from monitoring.models import QueueItem, QueueStatus
 
 log = logging.getLogger(__name__)
 
@@ -39,15 +39,9 @@ def poll_source(source_id: int) -> str:
     try:
         return pipeline.source_poll(source_id=source_id).status
     except SoftTimeLimitExceeded:
-        # Record it so the source's owner sees why nothing arrives; the lease is released by
-        # the backoff written here.
-        Source.objects.filter(pk=source_id).update(
-            last_status="timeout",
-            last_error="The poll took too long and was stopped.",
-            leased_until=None,
-            next_poll_at=timezone.now() + timedelta(minutes=30),
-        )
-        return "timeout"
+        # Record it like any failure, so the source backs off and its owner sees why nothing
+        # arrives; this also releases the lease.
+        return pipeline.source_poll_timed_out(source_id=source_id).status
 
 
 @shared_task(ignore_result=True)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from onboarding import services
+from onboarding import selectors, services
 from onboarding.access import org_view, organisations_for, roles_in
 from onboarding.forms import InvitationForm, LanguageForm, RegistrationForm
 from onboarding.models import Membership, Role, User
@@ -49,6 +49,11 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 @org_view()
 def org_home(request: HttpRequest) -> HttpResponse:
     access = request.org_access
+    if access.primary_role == Role.PARTICIPANT and not selectors.intake_is_complete(
+        access.primary_membership
+    ):
+        # First things first: a participant starts with the short getting-started checklist.
+        return redirect("intake", org=access.organisation.slug)
     return redirect(ROLE_HOME[access.primary_role], org=access.organisation.slug)
 
 

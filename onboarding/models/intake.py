@@ -13,6 +13,15 @@ from onboarding.models.strategy import Channel, Topic
 
 
 class Intake(models.Model):
+    """A participant's first steps, done in any order; complete once every step is done."""
+
+    class Step(models.TextChoices):
+        GOALS = "goals", _("Your goals")
+        TOPICS = "topics", _("Topics")
+        CHANNELS = "channels", _("Channels")
+        POLICY = "policy", _("Policy")
+        CONFIDENCE = "confidence", _("How you feel")
+
     membership = models.OneToOneField(Membership, on_delete=models.CASCADE, related_name="intake")
     personal_goals = models.TextField(_("what do you hope to achieve?"), blank=True)
     topics = models.ManyToManyField(Topic, blank=True, related_name="interested_intakes")

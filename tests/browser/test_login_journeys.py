@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.mark.parametrize(
     ("role", "path", "heading", "visible_nav", "hidden_nav"),
     [
-        (Role.PARTICIPANT, "inbox", "Your inbox", "inbox", "dashboard"),
+        (Role.PARTICIPANT, "start", "Getting started", "intake", "dashboard"),
         (Role.COACH, "participants", "Participants", "participants", "inbox"),
         (Role.MANAGER, "dashboard", "Adoption dashboard", "dashboard", "participants"),
     ],
@@ -36,7 +36,7 @@ def test_wrong_password_shows_a_generic_error_and_keeps_the_address(page):
 def test_user_switches_language_to_dutch(page):
     member = MembershipFactory(role=Role.PARTICIPANT, organisation__slug="acme")
     log_in(page, member.user.email, PASSWORD)
-    page.wait_for_url("**/o/acme/inbox/")
+    page.wait_for_url("**/o/acme/start/")
     page.click("footer button[value=nl]")
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "nl"

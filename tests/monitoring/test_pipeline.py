@@ -261,3 +261,14 @@ def test_redirect_wrapped_response(allow_local):
     )
     sub = follow(org, allow_local.url_for("/old.xml").replace("localhost", "127.0.0.1"))
     assert source_poll(source_id=sub.source_id).new_items == 3
+
+
+def test_participant_whose_topics_are_all_paused_gets_everything(allow_local):
+    from onboarding.models import Topic
+
+    org = monitored_organisation({"Housing": "woningmarkt", "Recruiting": "recruit*", "Old": "x"})
+    member = participant(org, "Old")
+    Topic.objects.filter(name="Old").update(is_active=False)
+    sub = follow(org, serve_feed(allow_local))
+    source_poll(source_id=sub.source_id)
+    assert InboxEntry.objects.filter(membership=member).count() == 2

@@ -40,7 +40,7 @@ def test_anonymous_is_sent_to_login(client):
 @pytest.mark.parametrize(
     ("role", "home", "title"),
     [
-        (Role.PARTICIPANT, "inbox", "Your inbox"),
+        (Role.PARTICIPANT, "intake", "Getting started"),
         (Role.COACH, "coach_participants", "Participants"),
         (Role.MANAGER, "dashboard", "Adoption dashboard"),
         (Role.ADMIN, "people", "People"),

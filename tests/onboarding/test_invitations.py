@@ -54,7 +54,7 @@ def test_coach_invites_participant_end_to_end(client, django_capture_on_commit_c
         follow=True,
     )
     assert response.redirect_chain[-1][0] == reverse(
-        "inbox", kwargs={"org": coach.organisation.slug}
+        "intake", kwargs={"org": coach.organisation.slug}
     )
     membership = Membership.objects.get(user__email="new.person@example.org")
     assert membership.role == Role.PARTICIPANT
