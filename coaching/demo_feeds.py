@@ -141,6 +141,9 @@ FEEDS: dict[str, dict] = {
 }
 
 NEWS_POOL = [item for feed in FEEDS.values() for item in feed["items"]]
+# Each article lives on the site of the feed that published it, whichever feed it is read in:
+# a news search finding it links to the same page, so it is one story in the queue.
+HOME = {item: feed["link"] for feed in FEEDS.values() for item in feed["items"]}
 
 
 def _rss(title: str, link: str, items: list[tuple[str, str]], slug: str) -> str:
@@ -152,7 +155,7 @@ def _rss(title: str, link: str, items: list[tuple[str, str]], slug: str) -> str:
     ]
     for n, (item_title, summary) in enumerate(items):
         number = NEWS_POOL.index((item_title, summary))
-        url = f"{link}artikel/{number}"
+        url = f"{HOME[(item_title, summary)]}artikel/{number}"
         published = now - timedelta(hours=3 * n + 1)
         parts.append(
             "<item>"

@@ -37,6 +37,11 @@ def test_demo_seed_fills_the_inbox_from_local_feeds(demo_urls, live_server, sett
     anna = Membership.objects.get(user__email="anna@demo.springplank.test", role=Role.PARTICIPANT)
     assert InboxEntry.objects.filter(membership=anna).count() >= 5
     assert QueueItem.objects.filter(organisation__slug="acme-energy").exists()
+    # The news search finds articles the blogs also publish: one story, one queue item.
+    story = QueueItem.objects.filter(
+        organisation__slug="zorggroep-de-linde", item__title__startswith="Arbeidsmarkt zorg"
+    )
+    assert story.count() == 1
     # Seeding again creates nothing twice.
     before = (Source.objects.count(), Membership.objects.count())
     seed_demo(base_url=live_server.url)
