@@ -11,6 +11,7 @@ tokenizer, not by regular expressions.
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import html as htmllib
 import ipaddress
@@ -233,11 +234,14 @@ def clean_html(html: str, *, base_url: str | None = None, max_length: int = 20_0
     raw_cap = max(max_length * _RAW_INPUT_FACTOR, _RAW_INPUT_FLOOR)
     if len(html) > raw_cap:
         html = html[:raw_cap]
-    cleaner = _html_cleaner(_safe_base(base_url))
-    cleaned = _clean_once(cleaner, strip_control_chars(html))
-    if len(cleaned) <= max_length:
-        return cleaned
-    return _truncate_html(cleaner, cleaned, max_length)
+    token = _LINK_BASE.set(_safe_base(base_url))
+    try:
+        cleaned = _clean_once(_CLEANER, strip_control_chars(html))
+        if len(cleaned) <= max_length:
+            return cleaned
+        return _truncate_html(_CLEANER, cleaned, max_length)
+    finally:
+        _LINK_BASE.reset(token)
 
 
 @functools.lru_cache(maxsize=256)
@@ -246,25 +250,33 @@ def _safe_base(base_url: str | None) -> str | None:
     return safe_url(base_url) if base_url else None
 
 
-@functools.lru_cache(maxsize=64)
-def _html_cleaner(base_url: str | None) -> nh3.Cleaner:
-    """An nh3 cleaner whose link check resolves against ``base_url`` (reused per feed)."""
+# The base URL relative links of the fragment being cleaned resolve against. One cleaner serves
+# every call (building one costs as much as cleaning a summary); its link check reads the base
+# of the current call from here.
+_LINK_BASE: contextvars.ContextVar[str | None] = contextvars.ContextVar("link_base", default=None)
 
-    def check_attribute(tag: str, attribute: str, value: str) -> str | None:
-        if tag == "a" and attribute == "href":
-            return _safe_href(value, base_url)
-        return value
 
+def _check_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "a" and attribute == "href":
+        return _safe_href(value, _LINK_BASE.get())
+    return value
+
+
+def _html_cleaner() -> nh3.Cleaner:
+    """The nh3 cleaner of summaries; links are checked by ``_check_attribute``."""
     return nh3.Cleaner(
         tags=set(_ALLOWED_TAGS),
         clean_content_tags=set(_DROP_CONTENT_TAGS),
         # "*" must be given explicitly, or ammonia keeps its default lang/title everywhere.
         attributes={"a": {"href"}, "*": set()},
-        attribute_filter=check_attribute,
+        attribute_filter=_check_attribute,
         link_rel=_LINK_REL,
         url_schemes=set(_HTML_URL_SCHEMES),
         strip_comments=True,
     )
+
+
+_CLEANER = _html_cleaner()
 
 
 def _safe_href(value: str, base_url: str | None) -> str | None:
