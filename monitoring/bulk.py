@@ -1,9 +1,9 @@
 """Idempotent bulk inserts for the ingest hot path.
 
-On PostgreSQL one ``INSERT … SELECT FROM unnest(…) ON CONFLICT DO NOTHING`` statement per batch
-sends each column as one array parameter: far less SQL to build and parse than Django's
-``bulk_create`` (one placeholder per value), and ``RETURNING`` tells which rows were new. Other
-databases (SQLite in the demo) use ``bulk_create(ignore_conflicts=True)``.
+On PostgreSQL one ``INSERT … SELECT FROM unnest(…)`` statement per batch sends each column as
+one array parameter, bound on the server: far less SQL to build, quote and parse than Django's
+``bulk_create`` (one placeholder per value), and ``RETURNING`` tells which rows were written.
+Other databases (SQLite in the demo) use ``bulk_create(ignore_conflicts=True)``.
 """
 
 from __future__ import annotations
@@ -11,14 +11,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import psycopg
 from django.db import connection, models
 
 
 def _array_type(field: models.Field) -> str:
-    db_type = field.db_type(connection) or "text"
     if field.get_internal_type() == "JSONField":
         return "jsonb"
+    db_type = field.db_type(connection) or "text"
     return {"serial": "integer", "bigserial": "bigint"}.get(db_type, db_type)
+
+
+def _prepare(field: models.Field, values: list[Any]) -> list[Any]:
+    # Plain Python values adapt natively; only JSON needs Django's own preparation.
+    if field.get_internal_type() == "JSONField":
+        return [field.get_db_prep_save(v, connection) for v in values]
+    return values
 
 
 def insert_ignore(
@@ -27,33 +35,48 @@ def insert_ignore(
     rows: Sequence[Sequence[Any]],
     *,
     returning: Sequence[str] = (),
+    return_existing: Sequence[str] = (),
 ) -> list[tuple[Any, ...]]:
-    """Insert ``rows`` (values in ``fields`` order), skipping rows that violate a unique
-    constraint. Returns the ``returning`` columns of the rows actually inserted (PostgreSQL
-    only; elsewhere an empty list — callers read back what they need)."""
+    """Insert ``rows`` (values in ``fields`` order, foreign keys as ids) and skip rows that
+    violate a unique constraint.
+
+    Returns the ``returning`` columns of the rows inserted. With ``return_existing`` (the
+    columns of a unique constraint), rows that already existed are returned too, so one
+    statement yields the ids of every row (PostgreSQL only: elsewhere an empty list, and
+    callers read back what they need).
+    """
     if not rows:
         return []
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
     if connection.vendor != "postgresql":
-        names = [model._meta.get_field(name).attname for name in fields]
+        names = [field.attname for field in columns]
         model.objects.bulk_create(
             [model(**dict(zip(names, row, strict=True))) for row in rows],
             ignore_conflicts=True,
             batch_size=500,
         )
         return []
-    meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
     quote = connection.ops.quote_name
-    column_values: list[list[Any]] = [[] for _ in fields]
-    for row in rows:
-        for index, (field, value) in enumerate(zip(columns, row, strict=True)):
-            column_values[index].append(field.get_db_prep_save(value, connection))
+    column_values = [
+        _prepare(field, list(values))
+        for field, values in zip(columns, zip(*rows, strict=True), strict=True)
+    ]
     arrays = ", ".join(f"%s::{_array_type(field)}[]" for field in columns)
     # Identifiers come from model metadata and are quoted; every value is a bound parameter.
     table, names = quote(meta.db_table), ", ".join(quote(f.column) for f in columns)
-    sql = f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING"  # noqa: S608
+    sql = f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})"  # noqa: S608
+    if return_existing:
+        key = [quote(meta.get_field(name).column) for name in return_existing]
+        # A no-op update makes the conflicting row visible to RETURNING.
+        sql += f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {key[0]} = EXCLUDED.{key[0]}"
+    else:
+        sql += " ON CONFLICT DO NOTHING"
     if returning:
         sql += " RETURNING " + ", ".join(quote(meta.get_field(name).column) for name in returning)
-    with connection.cursor() as cursor:
+    connection.ensure_connection()
+    # A server-binding cursor: Django's default client-side cursor would quote every array
+    # element into the SQL text.
+    with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, column_values)
         return list(cursor.fetchall()) if returning else []

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from onboarding import keywords
-from onboarding.models import Membership, Role, Strategy, Topic
+from onboarding.models import Membership, Role, Topic
 
 log = logging.getLogger(__name__)
 
@@ -31,15 +31,10 @@ def matchers_for(organisation_ids: Iterable[int]) -> dict[int, keywords.Compiled
     """Compiled topics per organisation whose monitoring is enabled (an approved strategy with
     at least one active topic). One query for all organisations."""
     ids = set(organisation_ids)
-    approved = set(
-        Strategy.objects.filter(organisation_id__in=ids, approved_at__isnull=False).values_list(
-            "organisation_id", flat=True
-        )
-    )
     per_org: dict[int, list[tuple[int, str]]] = {}
     rows = (
         Topic.objects.active()
-        .filter(organisation_id__in=approved)
+        .filter(organisation_id__in=ids, organisation__strategy__approved_at__isnull=False)
         .order_by("pk")
         .values_list("organisation_id", "pk", "query")
     )

@@ -236,17 +236,32 @@ def queue_items(source: Source, items: list[Item], *, now: datetime) -> int:
 
     with transaction.atomic():
         keyed = [(org_id, story_key(item), item, hits) for org_id, item, hits in kept]
-        insert_ignore(
-            QueueItem,
-            ["organisation", "item", "url_key", "status", "created_at"],
-            [(org_id, item.pk, key, QueueStatus.OPEN, now) for org_id, key, item, _ in keyed],
+        # One row per story and organisation, even when two items of this poll are the same
+        # story: an upsert may touch each row once per statement.
+        queue_rows = list(
+            {
+                (org_id, key): (org_id, item.pk, key, QueueStatus.OPEN, now)
+                for org_id, key, item, _ in reversed(keyed)
+            }.values()
         )
+        fields = ["organisation", "item", "url_key", "status", "created_at"]
         queue_ids = {
             (org_id, key): pk
-            for org_id, key, pk in QueueItem.objects.filter(
-                organisation_id__in=org_ids, url_key__in={key for _, key, _, _ in keyed}
-            ).values_list("organisation_id", "url_key", "pk")
+            for pk, org_id, key in insert_ignore(
+                QueueItem,
+                fields,
+                queue_rows,
+                returning=["id", "organisation", "url_key"],
+                return_existing=["organisation", "url_key"],
+            )
         }
+        if connection.vendor != "postgresql":
+            queue_ids = {
+                (org_id, key): pk
+                for org_id, key, pk in QueueItem.objects.filter(
+                    organisation_id__in=org_ids, url_key__in={key for _, key, _, _ in keyed}
+                ).values_list("organisation_id", "url_key", "pk")
+            }
         matches, entries = [], []
         for org_id, key, _item, hits in keyed:
             queue_id = queue_ids[(org_id, key)]

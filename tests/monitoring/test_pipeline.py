@@ -272,3 +272,16 @@ def test_participant_whose_topics_are_all_paused_gets_everything(allow_local):
     sub = follow(org, serve_feed(allow_local))
     source_poll(source_id=sub.source_id)
     assert InboxEntry.objects.filter(membership=member).count() == 2
+
+
+def test_two_entries_of_one_poll_pointing_at_one_story_are_one_queue_item(allow_local):
+    org = monitored_organisation({"Housing": "woningmarkt"})
+    twins = [
+        {"title": "Woningmarkt 1", "link": "https://n.example/x?utm_source=a", "guid": "g1"},
+        {"title": "Woningmarkt 2", "link": "https://n.example/x?utm_source=b", "guid": "g2"},
+    ]
+    sub = follow(org, serve_feed(allow_local, items=twins))
+    outcome = source_poll(source_id=sub.source_id)
+    assert outcome.new_items == 2
+    assert QueueItem.objects.count() == 1
+    assert QueueMatch.objects.count() == 1
