@@ -142,13 +142,13 @@ class SessionNotesForm(forms.Form):
         label=_("Notes"),
         required=False,
         max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     agreed_actions = forms.CharField(
         label=_("Agreed actions"),
         required=False,
         max_length=10_000,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -149,8 +149,13 @@ def triage(
     if request.htmx:
         row = selectors.inbox_row(membership, queue_item_id)
         attach_urls([row], slug=membership.organisation.slug, session=session)
-        context = {"row": row, "error": error, **item_context(request, session)}
-        return render(request, "coaching/_inbox_item.html", context)
+        context = {
+            "row": row,
+            "error": error,
+            "todo_count": selectors.inbox_todo_count(membership),
+            **item_context(request, session),
+        }
+        return render(request, "coaching/_inbox_item_swap.html", context)
     if error:
         messages.error(request, error)
     return HttpResponseRedirect(f"{back}#item-{queue_item_id}")

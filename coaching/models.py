@@ -47,6 +47,11 @@ class Triage(models.Model):
 
     queue_item = models.ForeignKey(QueueItem, on_delete=models.CASCADE, related_name="triages")
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="triages")
+    # The queue item's organisation, kept here so that an organisation's decisions (its
+    # content-ideas backlog) are one index range instead of a walk over every organisation's.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", editable=False
+    )
     verdict = models.CharField(max_length=16, choices=Verdict.choices)
     content_for = models.CharField(max_length=16, choices=ContentFor.choices, blank=True)
     rating = models.PositiveSmallIntegerField(
@@ -68,8 +73,10 @@ class Triage(models.Model):
         ]
         indexes = [
             models.Index(fields=["membership", "-decided_at"]),
-            # The content-ideas backlog reads one verdict across an organisation, newest first.
-            models.Index(fields=["verdict", "-decided_at"], name="triage_verdict_recent"),
+            # The content-ideas backlog: one organisation's ideas, newest first.
+            models.Index(
+                fields=["organisation", "verdict", "-decided_at"], name="triage_org_verdict"
+            ),
         ]
 
     def __str__(self) -> str:

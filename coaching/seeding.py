@@ -878,8 +878,8 @@ class _Seeder:
             rating = rng.randint(1, 5) if rng.random() < 0.3 else None
             note = "Good example for the team meeting." if rng.random() < 0.1 else ""
             triages.append(
-                (triage_id, self.first_queue_id + q, mid, verdict, content_for, rating, note,
-                 self.ago(age))
+                (triage_id, self.first_queue_id + q, mid, self.queue_org[q], verdict, content_for,
+                 rating, note, self.ago(age))
             )  # fmt: skip
             activities.append((activity_id, mid, ActivityKind.ITEM_REVIEWED, self.ago(age)))
             triage_id += 1
@@ -892,6 +892,7 @@ class _Seeder:
                 "id",
                 "queue_item_id",
                 "membership_id",
+                "organisation_id",
                 "verdict",
                 "content_for",
                 "rating",

@@ -55,16 +55,23 @@ from onboarding.policy_templates import blocks
 
 __all__ = [
     "AdoptionSummary",
+    "DigestEntries",
+    "IdeaFilters",
     "InboxFilters",
     "InboxPage",
     "InboxRow",
     "adoption_summary",
+    "coach_memberships_of",
     "content_ideas_for",
+    "digest_entries",
     "digest_preference_of",
     "feedback_queue_for",
     "inbox_entry_for",
     "inbox_filter_choices",
     "inbox_for",
+    "inbox_row",
+    "inbox_todo_count",
+    "is_first_reaction",
     "org_view",
     "participant_for",
     "participants_of",
@@ -122,14 +129,6 @@ def participant_for(organisation: Organisation, pk: int) -> Membership:
     return get_object_or_404(participants_of(organisation), pk=pk)
 
 
-def coaches_of(organisation_id: int) -> QuerySet[Membership]:
-    return (
-        Membership.objects.active()
-        .filter(organisation_id=organisation_id, role=Role.COACH)
-        .select_related("user")
-    )
-
-
 @dataclass(frozen=True)
 class AdoptionSummary:
     participants: int
@@ -143,61 +142,67 @@ def adoption_summary(organisation: Organisation) -> AdoptionSummary:
     )
 
 
-def _count(queryset: QuerySet, field_name: str = "membership") -> Subquery:
-    """A correlated COUNT(*) of ``queryset`` rows per outer membership, 0 when none."""
-    counted = (
-        queryset.filter(**{field_name: OuterRef("pk")})
-        .order_by()
-        .values(field_name)
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
 def participants_overview(organisation: Organisation) -> list[Membership]:
-    """The organisation's participants with what a coach needs at a glance, in 2 queries.
+    """The organisation's participants with what a coach needs at a glance, in 6 queries.
 
     Each membership gets ``inbox_count`` (open items not decided on yet), ``triaged_count``,
     ``posted_count``, ``drafts_count`` (reactions in progress), ``last_activity_at`` and
-    ``milestone_list`` (achieved milestones, oldest first).
+    ``milestone_list`` (achieved milestones, oldest first). Each figure is one grouped query
+    over all participants, not a query (or a correlated subquery) per participant.
     """
-    to_review = InboxEntry.objects.filter(queue_item__status=QueueStatus.OPEN).exclude(
-        Exists(
-            Triage.objects.filter(
-                queue_item_id=OuterRef("queue_item_id"), membership_id=OuterRef("membership_id")
+    members = list(participants_of(organisation))
+    ids = [m.pk for m in members]
+    inbox = dict(
+        InboxEntry.objects.filter(membership_id__in=ids, queue_item__status=QueueStatus.OPEN)
+        .exclude(
+            Exists(
+                Triage.objects.filter(
+                    queue_item_id=OuterRef("queue_item_id"),
+                    membership_id=OuterRef("membership_id"),
+                )
             )
         )
+        .order_by()
+        .values("membership_id")
+        .annotate(n=Count("*"))
+        .values_list("membership_id", "n")
     )
-    last_activity = (
-        Activity.objects.filter(membership=OuterRef("pk"))
-        .order_by("-occurred_at")
-        .values("occurred_at")[:1]
-    )
-    last_triage = (
-        Triage.objects.filter(membership=OuterRef("pk"))
-        .order_by("-decided_at")
-        .values("decided_at")[:1]
-    )
-    members = list(
-        participants_of(organisation).annotate(
-            inbox_count=_count(to_review),
-            triaged_count=_count(Triage.objects.all()),
-            posted_count=_count(Reaction.objects.filter(status=ReactionStatus.POSTED)),
-            drafts_count=_count(Reaction.objects.exclude(status__in=FINAL_STATUSES)),
-            last_activity_seen=Subquery(last_activity),
-            last_triage_at=Subquery(last_triage),
-        )
+    triaged = {
+        row["membership_id"]: row
+        for row in Triage.objects.filter(membership_id__in=ids)
+        .order_by()
+        .values("membership_id")
+        .annotate(n=Count("*"), last=Max("decided_at"))
+    }
+    reactions: dict[int, dict[str, int]] = defaultdict(dict)
+    for membership_id, status, n in (
+        Reaction.objects.filter(membership_id__in=ids)
+        .order_by()
+        .values("membership_id", "status")
+        .annotate(n=Count("*"))
+        .values_list("membership_id", "status", "n")
+    ):
+        reactions[membership_id][status] = n
+    last_activity = dict(
+        Activity.objects.filter(membership_id__in=ids)
+        .order_by()
+        .values("membership_id")
+        .annotate(last=Max("occurred_at"))
+        .values_list("membership_id", "last")
     )
     milestones: dict[int, list[Milestone]] = defaultdict(list)
-    for milestone in Milestone.objects.filter(membership__in=[m.pk for m in members]).order_by(
-        "achieved_at"
-    ):
+    for milestone in Milestone.objects.filter(membership_id__in=ids).order_by("achieved_at"):
         milestones[milestone.membership_id].append(milestone)
     for member in members:
-        member.milestone_list = milestones.get(member.pk, [])
-        moments = [t for t in (member.last_activity_seen, member.last_triage_at) if t]
+        counts = reactions.get(member.pk, {})
+        decided = triaged.get(member.pk, {})
+        member.inbox_count = inbox.get(member.pk, 0)
+        member.triaged_count = decided.get("n", 0)
+        member.posted_count = counts.get(ReactionStatus.POSTED, 0)
+        member.drafts_count = sum(n for st, n in counts.items() if st not in FINAL_STATUSES)
+        moments = [t for t in (last_activity.get(member.pk), decided.get("last")) if t]
         member.last_activity_at = max(moments) if moments else None
+        member.milestone_list = milestones.get(member.pk, [])
     return members
 
 
@@ -379,7 +384,7 @@ def inbox_for(membership: Membership, filters: InboxFilters) -> InboxPage:
     size of the inbox.
     """
     entries = _inbox_entries(membership, filters)
-    todo_count = _inbox_entries(membership, InboxFilters()).count()
+    todo_count = inbox_todo_count(membership)
 
     if filters.sort == "relevant":
         matches = QueueMatch.objects.filter(queue_item_id=OuterRef("queue_item_id")).order_by()
@@ -434,6 +439,11 @@ def inbox_for(membership: Membership, filters: InboxFilters) -> InboxPage:
         next_cursor=next_cursor,
         todo_count=todo_count,
     )
+
+
+def inbox_todo_count(membership: Membership) -> int:
+    """How many open items in the participant's inbox wait for a decision."""
+    return _inbox_entries(membership, InboxFilters()).count()
 
 
 def inbox_filter_choices(
@@ -511,7 +521,9 @@ def _inbox_rows(membership: Membership, entries: list[InboxEntry]) -> list[Inbox
     )
     triages = (
         Triage.objects.filter(
-            queue_item_id__in=queue_ids, membership__organisation_id=membership.organisation_id
+            queue_item_id__in=queue_ids,
+            organisation_id=membership.organisation_id,
+            membership__organisation_id=membership.organisation_id,
         )
         .filter(Q(membership=membership) | Q(verdict__in=[Verdict.REACT, Verdict.CONTENT_IDEA]))
         .select_related("membership__user")
@@ -729,10 +741,7 @@ def content_ideas_for(organisation: Organisation, filters: IdeaFilters) -> Query
     """The organisation's content ideas (items decided on as blog or newsletter input), newest
     first, with the item, who had the idea, and the topics it matched (prefetched)."""
     ideas = (
-        Triage.objects.filter(
-            verdict=Verdict.CONTENT_IDEA,
-            queue_item__organisation=organisation,
-        )
+        Triage.objects.filter(organisation=organisation, verdict=Verdict.CONTENT_IDEA)
         .select_related("membership__user", "queue_item__item__source")
         .prefetch_related("queue_item__matches__topic")
         .order_by("-decided_at", "-pk")
@@ -774,14 +783,6 @@ def sessions_for(memberships: Sequence[Membership]) -> QuerySet[CoachingSession]
         .select_related("coach__user", "participant__user")
         .annotate(decisions=Count("triages"))
         .order_by("-started_at")
-    )
-
-
-def open_session_of(coach: Membership, participant: Membership) -> CoachingSession | None:
-    return (
-        CoachingSession.objects.filter(coach=coach, participant=participant, ended_at=None)
-        .order_by("-started_at")
-        .first()
     )
 
 

@@ -129,7 +129,9 @@ def triage_record(
     if triage is None:
         try:
             with transaction.atomic():
-                triage = Triage.objects.create(**lookup, **values)
+                triage = Triage.objects.create(
+                    **lookup, organisation_id=queue_item.organisation_id, **values
+                )
             created = True
         except IntegrityError:  # a second tab decided at the same moment
             triage = Triage.objects.select_for_update().get(**lookup)

@@ -100,7 +100,9 @@ def org_view(*roles: str) -> Callable[[Callable[..., HttpResponse]], Callable[..
             if roles and not access.has_role(*roles):
                 raise PermissionDenied
             request.org_access = access  # type: ignore[attr-defined]
-            request.session["current_org"] = access.organisation.slug
+            if request.session.get("current_org") != access.organisation.slug:
+                # Only on a change: writing the session on every page costs a database write.
+                request.session["current_org"] = access.organisation.slug
             if not request.user.language:  # type: ignore[union-attr]
                 translation.activate(access.organisation.language)
                 request.LANGUAGE_CODE = access.organisation.language

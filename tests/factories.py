@@ -204,6 +204,7 @@ class TriageFactory(DjangoModelFactory):
         role=Role.PARTICIPANT,
         organisation=factory.SelfAttribute("..queue_item.organisation"),
     )
+    organisation = factory.SelfAttribute("queue_item.organisation")
     verdict = "interesting"
 
 

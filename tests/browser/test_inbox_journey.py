@@ -94,8 +94,10 @@ def test_first_reaction_journey(new_page, world):
     expect(item(participant, items[0])).to_have_class(current)
     expect(item(participant, items[0]).locator("mark").first).to_have_text("Social media")
 
+    expect(participant.locator("#todo-count")).to_have_text("4 items to review")
     participant.keyboard.press("x")  # not relevant
     expect(item(participant, items[0])).to_have_class(triaged)
+    expect(participant.locator("#todo-count")).to_have_text("3 items to review")
     expect(item(participant, items[1])).to_have_class(current)
 
     participant.keyboard.press("j")

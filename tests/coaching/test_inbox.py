@@ -334,6 +334,6 @@ def test_digest_setting_page(client, participant):
     response = client.post(url, {"frequency": DigestFrequency.WEEKLY})
     assert response.status_code == 302
     assert participant.digest_preference.frequency == DigestFrequency.WEEKLY
-    assert 'checked' in client.get(url).content.decode().split('value="weekly"')[1][:40]
+    assert "checked" in client.get(url).content.decode().split('value="weekly"')[1][:40]
     page = client.get(inbox_url(participant.organisation)).content.decode()
     assert url in page  # the inbox links to the setting

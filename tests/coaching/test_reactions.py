@@ -194,6 +194,7 @@ def test_composer_shows_starters_and_policy_tips(client, participant, reaction, 
         assert starter in page
     assert "Write in your own words." in page and "Say that you work here." in page
     assert "Second point." not in page and "Draft tip" not in page
+    assert f'href="{reverse("policy", kwargs={"org": "acme"})}"' in page
     assert 'name="channel"' in page and '<option value="linkedin" selected>' in page
 
 

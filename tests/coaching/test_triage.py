@@ -140,6 +140,8 @@ def test_htmx_triage_returns_the_item_partial(client, participant, put_in_inbox)
     assert 'class="inbox-item is-triaged' in body
     assert 'value="blog_idea" data-key="b" class="triage-blog_idea" aria-pressed="true"' in body
     assert "blog idea" in body
+    # The count of items to review is swapped out of band.
+    assert '<span id="todo-count" hx-swap-oob="true">0 items to review</span>' in body
     triage = Triage.objects.get()
     assert (triage.verdict, triage.content_for, triage.rating, triage.note) == (
         "content_idea",

@@ -47,7 +47,8 @@ def organisation():
 
 @pytest.fixture
 def coach(client, organisation):
-    membership = MembershipFactory(organisation=organisation, role=Role.COACH)
+    # The organisation searches in Dutch; this coach reads the interface in English.
+    membership = MembershipFactory(organisation=organisation, role=Role.COACH, user__language="en")
     client.force_login(membership.user)
     return membership
 

@@ -41,7 +41,7 @@ def coach(org):
 
 @pytest.fixture
 def participant(org):
-    return MembershipFactory(role=Role.PARTICIPANT, organisation=org)
+    return MembershipFactory(role=Role.PARTICIPANT, organisation=org, user__language="en")
 
 
 # --- templates -----------------------------------------------------------------------------
