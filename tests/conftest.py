@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -88,3 +89,17 @@ def pytest_configure(config: pytest.Config) -> None:
 
         app.conf.broker_url = "memory://"
         app.conf.broker_transport_options = {}
+
+
+def bench_kit_file(name: str) -> Path:
+    """A file of the shared bench kit: $SPRINGPLANK_BENCH_KIT, or ../shared/bench beside the
+    checkout, or /work/shared/bench (where this workplace keeps it)."""
+    candidates = [
+        os.environ.get("SPRINGPLANK_BENCH_KIT", ""),
+        str(Path(__file__).resolve().parents[2] / "shared" / "bench"),
+        "/work/shared/bench",
+    ]
+    for folder in candidates:
+        if folder and (Path(folder) / name).is_file():
+            return Path(folder) / name
+    return Path(candidates[1]) / name

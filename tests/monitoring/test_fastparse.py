@@ -19,11 +19,12 @@ from monitoring import fastparse, parsing
 from monitoring.fastparse import parse_fast
 from monitoring.parsing import FeedParseError, ParsedFeed, parse_feed, parse_feed_careful
 from monitoring.sanitise import clean_html, strip_control_chars
+from tests.conftest import bench_kit_file
 
 FEEDS = Path(__file__).parent / "feeds"
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
 BASE = "https://nieuws.example.nl/feed.xml"
-MAKE_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "bench" / "make_corpus.py"
+MAKE_CORPUS = bench_kit_file("make_corpus.py")
 # Hostile inputs must be declined quickly; generous for slow CI machines, far below what an
 # actual entity expansion (hundreds of MB) would take.
 FAST = 2.0

@@ -22,6 +22,7 @@ from monitoring.parsing import (
     decode_feed_bytes,
     parse_feed,
 )
+from tests.conftest import bench_kit_file
 
 FEEDS = Path(__file__).parent / "feeds"
 NOW = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
@@ -534,7 +535,7 @@ def test_ttl_is_bounded(raw, expected):
 
 # -- the bench corpus ----------------------------------------------------------------------
 
-MAKE_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "bench" / "make_corpus.py"
+MAKE_CORPUS = bench_kit_file("make_corpus.py")
 
 
 @pytest.mark.skipif(not MAKE_CORPUS.is_file(), reason="shared/bench is not beside the project")
