@@ -198,6 +198,7 @@ def main() -> None:
         SPRINGPLANK_POLL_BATCH=str(len(urls) + 10),
         DJANGO_SETTINGS_MODULE="config.settings",
         LOG_LEVEL="WARNING",
+        DEBUG="false",
     )
     os.environ.update(env)
 

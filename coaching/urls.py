@@ -1,6 +1,6 @@
 from django.urls import path
 
-from coaching import inbox_views, reaction_views, session_views, views
+from coaching import dashboard_views, inbox_views, reaction_views, session_views, views
 
 urlpatterns = [
     path("o/<slug:org>/inbox/", inbox_views.inbox, name="inbox"),
@@ -52,5 +52,6 @@ urlpatterns = [
     path("o/<slug:org>/sessions/<int:pk>/end/", session_views.session_end, name="session_end"),
     path("o/<slug:org>/ideas/", views.content_ideas, name="content_ideas"),
     path("o/<slug:org>/ideas/export.csv", views.content_ideas_export, name="content_ideas_export"),
-    path("o/<slug:org>/dashboard/", views.dashboard, name="dashboard"),
+    path("o/<slug:org>/dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path("o/<slug:org>/me/visibility/", dashboard_views.my_visibility, name="my_visibility"),
 ]

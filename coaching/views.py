@@ -1,4 +1,5 @@
-"""Role homes (the inbox lives in inbox_views), the content-ideas backlog and its export."""
+"""Role homes (the inbox lives in inbox_views, the dashboard in dashboard_views), the
+content-ideas backlog and its export."""
 
 from __future__ import annotations
 
@@ -29,13 +30,6 @@ def coach_participants(request: HttpRequest) -> HttpResponse:
         "coaching/participants.html",
         {"participants": participants, "can_hold_sessions": access.is_coach},
     )
-
-
-@selectors.org_view(Role.MANAGER, Role.ADMIN, Role.COACH)
-def dashboard(request: HttpRequest) -> HttpResponse:
-    access = request.org_access
-    summary = selectors.adoption_summary(access.organisation)
-    return render(request, "coaching/dashboard.html", {"summary": summary})
 
 
 def _idea_filters(request: HttpRequest) -> tuple[IdeaFilterForm, selectors.IdeaFilters]:

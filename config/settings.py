@@ -212,9 +212,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # every task is safe to run twice, so losing one is worse than running one again.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-# One message at a time per process: polls are slow and uneven, prefetching would starve the
-# other processes while one is stuck on a slow host.
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Few messages at a time per process: polls are uneven, and a deep prefetch would leave polls
+# waiting behind one stuck on a slow host (which the fetch deadline bounds anyway).
+CELERY_WORKER_PREFETCH_MULTIPLIER = env_int("CELERY_WORKER_PREFETCH_MULTIPLIER", 1)
 # A poll is bounded by the fetch deadline (30 s) plus parsing; these limits catch anything that
 # still runs away. The soft limit raises inside the task so it can record the failure.
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 120)
@@ -267,6 +267,9 @@ SPRINGPLANK_POLL_ERROR_MAX_SECONDS = env_int("SPRINGPLANK_POLL_ERROR_MAX_SECONDS
 SPRINGPLANK_POLL_LEASE_SECONDS = env_int("SPRINGPLANK_POLL_LEASE_SECONDS", 300)
 SPRINGPLANK_POLL_BATCH = env_int("SPRINGPLANK_POLL_BATCH", 500)
 SPRINGPLANK_MAX_ENTRIES_PER_POLL = env_int("SPRINGPLANK_MAX_ENTRIES_PER_POLL", 200)
+# Each worker keeps the organisations' compiled topics and routing this long: a changed topic
+# or intake reaches matching within these seconds.
+SPRINGPLANK_MATCH_CACHE_SECONDS = env_int("SPRINGPLANK_MATCH_CACHE_SECONDS", 10)
 # Open review-queue items older than this are marked expired.
 SPRINGPLANK_QUEUE_EXPIRY_DAYS = env_int("SPRINGPLANK_QUEUE_EXPIRY_DAYS", 30)
 
@@ -275,6 +278,10 @@ SPRINGPLANK_DEMO = env_bool("SPRINGPLANK_DEMO", default=False) and not PRODUCTIO
 
 # Invitations expire after this many days.
 SPRINGPLANK_INVITATION_DAYS = env_int("SPRINGPLANK_INVITATION_DAYS", 14)
+
+# Dashboards never break out a group of fewer people than this (a department, a rung of the
+# ladder, …): such a group is shown as "fewer than N people" instead of its numbers.
+SPRINGPLANK_PRIVACY_MIN_GROUP = max(1, env_int("SPRINGPLANK_PRIVACY_MIN_GROUP", 5))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+from django.conf import settings
 
 from onboarding import keywords
 from onboarding.models import Membership, Role, Topic
@@ -90,3 +93,42 @@ def routing_for(organisation_ids: Iterable[int]) -> dict[int, Routing]:
         for topic_id in topics:
             routing.by_topic.setdefault(topic_id, set()).add(membership_id)
     return result
+
+
+@dataclass
+class _Snapshot:
+    matcher: keywords.CompiledTopics[int] | None
+    routing: Routing
+    loaded_at: float
+
+
+_SNAPSHOTS: dict[int, _Snapshot] = {}
+
+
+def monitoring_state(
+    organisation_ids: Iterable[int],
+) -> tuple[dict[int, keywords.CompiledTopics[int]], dict[int, Routing]]:
+    """Matchers and routing tables of the organisations, as ``matchers_for`` and
+    ``routing_for`` give them, kept per worker process for SPRINGPLANK_MATCH_CACHE_SECONDS.
+
+    A poll needs both for every organisation following the source; reading them again for
+    each of a thousand polls a minute costs more than the matching itself. A changed topic or
+    intake therefore reaches matching within that many seconds (0 disables the cache).
+    """
+    ttl = settings.SPRINGPLANK_MATCH_CACHE_SECONDS
+    now = time.monotonic()
+    ids = set(organisation_ids)
+    stale = {i for i in ids if i not in _SNAPSHOTS or now - _SNAPSHOTS[i].loaded_at >= ttl}
+    if stale:
+        matchers, routings = matchers_for(stale), routing_for(stale)
+        for org_id in stale:
+            _SNAPSHOTS[org_id] = _Snapshot(
+                matchers.get(org_id), routings.get(org_id, Routing()), now
+            )
+    snapshots = {i: _SNAPSHOTS[i] for i in ids}
+    if ttl <= 0:
+        _SNAPSHOTS.clear()
+    return (
+        {i: s.matcher for i, s in snapshots.items() if s.matcher is not None},
+        {i: s.routing for i, s in snapshots.items()},
+    )

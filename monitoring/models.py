@@ -130,7 +130,11 @@ class Subscription(models.Model):
 class Item(models.Model):
     """One entry of one source, stored once however many organisations follow the source."""
 
-    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="items")
+    # Indexed by the unique (source, external_id) constraint; a separate index would only cost
+    # writes on the ingest path. The same holds for the other foreign keys marked so below.
+    source = models.ForeignKey(
+        Source, on_delete=models.CASCADE, related_name="items", db_index=False
+    )
     external_id = models.CharField(max_length=64)
     url = models.URLField(max_length=2000, blank=True)
     canonical_url = models.URLField(max_length=2000, blank=True)
@@ -169,7 +173,7 @@ class QueueItem(models.Model):
     """
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="queue_items"
+        Organisation, on_delete=models.CASCADE, related_name="queue_items", db_index=False
     )
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="queue_items")
     url_key = models.CharField(max_length=64)
@@ -193,7 +197,9 @@ class QueueItem(models.Model):
 class QueueMatch(models.Model):
     """Why a queue item is there: the topic it matched and the terms that hit."""
 
-    queue_item = models.ForeignKey(QueueItem, on_delete=models.CASCADE, related_name="matches")
+    queue_item = models.ForeignKey(
+        QueueItem, on_delete=models.CASCADE, related_name="matches", db_index=False
+    )
     topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="matches")
     terms = models.JSONField(default=list)
 
@@ -209,9 +215,11 @@ class QueueMatch(models.Model):
 class InboxEntry(models.Model):
     """A queue item routed to a participant whose topics of interest it matched."""
 
-    queue_item = models.ForeignKey(QueueItem, on_delete=models.CASCADE, related_name="entries")
+    queue_item = models.ForeignKey(
+        QueueItem, on_delete=models.CASCADE, related_name="entries", db_index=False
+    )
     membership = models.ForeignKey(
-        Membership, on_delete=models.CASCADE, related_name="inbox_entries"
+        Membership, on_delete=models.CASCADE, related_name="inbox_entries", db_index=False
     )
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)

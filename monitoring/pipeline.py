@@ -20,7 +20,7 @@ from monitoring.bulk import insert_ignore
 from monitoring.canonical import canonical_url, unwrap_redirect
 from monitoring.http import FetchError, FetchPolicy, HTTPStatusError
 from monitoring.kinds import FeedDiscovered, PollError, PollResult
-from monitoring.matching import matchers_for, routing_for
+from monitoring.matching import monitoring_state
 from monitoring.models import (
     InboxEntry,
     Item,
@@ -215,8 +215,7 @@ def queue_items(source: Source, items: list[Item], *, now: datetime) -> int:
     if not subscriptions:
         return 0
     org_ids = {org_id for org_id, _, _ in subscriptions}
-    matchers = matchers_for(org_ids)
-    routings = routing_for(org_ids)
+    matchers, routings = monitoring_state(org_ids)
 
     # (org_id, item) -> {topic_id: terms}
     kept: list[tuple[int, Item, dict[int, list[str]]]] = []
@@ -234,7 +233,8 @@ def queue_items(source: Source, items: list[Item], *, now: datetime) -> int:
     if not kept:
         return 0
 
-    with transaction.atomic():
+    # Inside the poll's transaction no savepoint is needed: any failure aborts the whole poll.
+    with transaction.atomic(savepoint=False):
         keyed = [(org_id, story_key(item), item, hits) for org_id, item, hits in kept]
         # One row per story and organisation, even when two items of this poll are the same
         # story: an upsert may touch each row once per statement.

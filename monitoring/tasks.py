@@ -28,8 +28,11 @@ def enqueue_due_sources() -> int:
         limit=settings.SPRINGPLANK_POLL_BATCH,
         lease_seconds=settings.SPRINGPLANK_POLL_LEASE_SECONDS,
     )
-    for source_id in ids:
-        poll_source.delay(source_id)
+    if ids:
+        # One producer (one broker connection) for the whole batch.
+        with poll_source.app.producer_or_acquire() as producer:
+            for source_id in ids:
+                poll_source.apply_async((source_id,), producer=producer)
     return len(ids)
 
 

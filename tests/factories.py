@@ -239,3 +239,21 @@ class CoachingSessionFactory(DjangoModelFactory):
         role=Role.COACH,
         organisation=factory.SelfAttribute("..participant.organisation"),
     )
+
+
+class ActivityFactory(DjangoModelFactory):
+    class Meta:
+        model = "coaching.Activity"
+
+    membership = factory.SubFactory(MembershipFactory, role=Role.PARTICIPANT)
+    kind = "item_reviewed"
+    occurred_at = factory.LazyFunction(timezone.now)
+
+
+class MilestoneFactory(DjangoModelFactory):
+    class Meta:
+        model = "coaching.Milestone"
+
+    membership = factory.SubFactory(MembershipFactory, role=Role.PARTICIPANT)
+    kind = "first_reaction"
+    achieved_at = factory.LazyFunction(timezone.now)

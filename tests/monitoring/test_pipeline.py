@@ -285,3 +285,21 @@ def test_two_entries_of_one_poll_pointing_at_one_story_are_one_queue_item(allow_
     assert outcome.new_items == 2
     assert QueueItem.objects.count() == 1
     assert QueueMatch.objects.count() == 1
+
+
+def test_workers_keep_topics_for_a_few_seconds(allow_local, settings, django_assert_num_queries):
+    from monitoring.matching import _SNAPSHOTS, monitoring_state
+
+    settings.SPRINGPLANK_MATCH_CACHE_SECONDS = 60
+    org = monitored_organisation({"Housing": "woningmarkt"})
+    _SNAPSHOTS.clear()
+    with django_assert_num_queries(2):
+        matchers, routings = monitoring_state([org.pk])
+    assert list(matchers) == [org.pk]
+    with django_assert_num_queries(0):
+        again, _ = monitoring_state([org.pk])
+    assert again[org.pk] is matchers[org.pk]
+    settings.SPRINGPLANK_MATCH_CACHE_SECONDS = 0
+    with django_assert_num_queries(2):
+        monitoring_state([org.pk])
+    assert not _SNAPSHOTS
