@@ -14,7 +14,7 @@ from tests.monitoring.builders import follow, monitored_organisation, participan
 pytestmark = [pytest.mark.celery_worker]
 
 
-def wait_for(predicate, timeout=20.0):
+def wait_for(predicate, timeout=60.0):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         close_old_connections()
