@@ -294,4 +294,109 @@ def seed_demo(base_url: str = "http://127.0.0.1:8000") -> list[DemoLogin]:
         label = ", ".join(sorted({str(Role(r).label) for _, r, _ in roles}))
         logins.append(DemoLogin(email, label, ", ".join(orgs[s].name for s, _, _ in roles)))
     seed_monitoring(base_url)
+    seed_history()
     return logins
+
+
+# Colleagues at De Linde who joined over the last weeks, most brought in by a colleague: enough
+# people for the manager's dashboard to show its figures (groups under the privacy threshold
+# are not broken out).
+COLLEAGUES = [
+    ("pieter", "Pieter", "Smit", "Zorg", "anna"),
+    ("fatima", "Fatima", "El Amrani", "Zorg", "anna"),
+    ("joost", "Joost", "de Boer", "Communicatie", "sanne"),
+    ("lotte", "Lotte", "Visser", "HR", "sanne"),
+    ("daan", "Daan", "Mulder", "Zorg", "pieter"),
+    ("eva", "Eva", "Dekker", "Communicatie", None),
+]
+
+HISTORY_WEEKS = 12
+
+
+def seed_history() -> None:
+    """Twelve weeks of plausible activity at De Linde, generated deterministically: people
+    review more each week, the first reactions appear, confidence grows. Runs once."""
+    import random
+    from datetime import timedelta
+
+    from coaching.models import Activity, ActivityKind, Milestone, MilestoneKind
+
+    org = Organisation.objects.get(slug="zorggroep-de-linde")
+    if Activity.objects.filter(membership__organisation=org).exists():
+        return
+    now = timezone.now()
+    start = now - timedelta(weeks=HISTORY_WEEKS)
+    members: dict[str, Membership] = {
+        m.user.email.split("@")[0]: m
+        for m in Membership.objects.filter(organisation=org, role=Role.PARTICIPANT).select_related(
+            "user"
+        )
+    }
+    for key, first, last, department, brought_by in COLLEAGUES:
+        user, _ = User.objects.get_or_create(
+            email=f"{key}@demo.springplank.test", defaults={"first_name": first, "last_name": last}
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        members[key], _ = Membership.objects.get_or_create(
+            user=user,
+            organisation=org,
+            role=Role.PARTICIPANT,
+            defaults={
+                "department": Department.objects.get(organisation=org, name=department),
+                "invited_by": members.get(brought_by or ""),
+            },
+        )
+    rng = random.Random(20261201)  # noqa: S311 - demo data, deterministic on purpose
+    activities, checks = [], []
+    for order, (_key, membership) in enumerate(sorted(members.items())):
+        joined_week = min(order, HISTORY_WEEKS - 2)
+        Membership.objects.filter(pk=membership.pk).update(
+            created_at=start + timedelta(weeks=joined_week)
+        )
+        confidence = rng.choice([1, 2, 2])
+        checks.append(
+            ConfidenceCheck(
+                membership=membership,
+                score=confidence,
+                taken_at=start + timedelta(weeks=joined_week),
+            )
+        )
+        first_reaction = None
+        for week in range(joined_week, HISTORY_WEEKS):
+            at = start + timedelta(weeks=week, hours=rng.randint(8, 100))
+            progress = week - joined_week
+            for _ in range(rng.randint(1, 3 + progress)):
+                activities.append(
+                    Activity(membership=membership, kind=ActivityKind.ITEM_REVIEWED, occurred_at=at)
+                )
+            if progress >= 3 and rng.random() < 0.45:
+                activities.append(
+                    Activity(
+                        membership=membership,
+                        kind=ActivityKind.REACTION_POSTED,
+                        channel="linkedin",
+                        occurred_at=at,
+                    )
+                )
+                first_reaction = first_reaction or at
+            if progress >= 5 and rng.random() < 0.2:
+                activities.append(
+                    Activity(
+                        membership=membership,
+                        kind=ActivityKind.DISCUSSION_REPLIED,
+                        channel="linkedin",
+                        occurred_at=at,
+                    )
+                )
+            if progress in (4, 8):
+                confidence = min(5, confidence + 1)
+                checks.append(ConfidenceCheck(membership=membership, score=confidence, taken_at=at))
+        if first_reaction:
+            Milestone.objects.get_or_create(
+                membership=membership,
+                kind=MilestoneKind.FIRST_REACTION,
+                defaults={"achieved_at": first_reaction},
+            )
+    Activity.objects.bulk_create(activities)
+    ConfidenceCheck.objects.bulk_create(checks)
