@@ -54,13 +54,11 @@ from onboarding.models import Membership, Organisation, Policy, Role, Topic
 from onboarding.policy_templates import blocks
 
 __all__ = [
-    "AdoptionSummary",
     "DigestEntries",
     "IdeaFilters",
     "InboxFilters",
     "InboxPage",
     "InboxRow",
-    "adoption_summary",
     "coach_memberships_of",
     "content_ideas_for",
     "digest_entries",
@@ -127,19 +125,6 @@ def participants_of(organisation: Organisation) -> QuerySet[Membership]:
 def participant_for(organisation: Organisation, pk: int) -> Membership:
     """The organisation's active participant membership ``pk``; Http404 for anybody else."""
     return get_object_or_404(participants_of(organisation), pk=pk)
-
-
-@dataclass(frozen=True)
-class AdoptionSummary:
-    participants: int
-    departments: int
-
-
-def adoption_summary(organisation: Organisation) -> AdoptionSummary:
-    return AdoptionSummary(
-        participants=participants_of(organisation).count(),
-        departments=organisation.departments.count(),
-    )
 
 
 def participants_overview(organisation: Organisation) -> list[Membership]:
