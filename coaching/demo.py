@@ -6,10 +6,13 @@ Idempotent: running it again leaves one copy of everything and resets the demo p
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import quote, urlencode
 
 from django.db import transaction
 from django.utils import timezone
 
+from coaching.communities import community_create, community_suggest
+from coaching.models import Community
 from monitoring.models import SourceKind
 from monitoring.services import source_subscribe
 from onboarding.models import (
@@ -177,6 +180,75 @@ FINISHED_INTAKES = {
 }
 
 
+# LinkedIn groups per organisation: name, why join, topics, the participants it is suggested
+# to. The addresses are LinkedIn's group search for the name, so a demo never points at a
+# stranger's group as if it were ours.
+COMMUNITIES = {
+    "zorggroep-de-linde": [
+        (
+            "Zorgprofessionals Nederland",
+            "Verpleegkundigen en verzorgenden wisselen hier ervaringen uit over werkdruk, roosters en opleiding: precies de mensen die we willen bereiken.",
+            ["Arbeidsmarkt zorg"],
+            ["anna@demo.springplank.test", "sanne@demo.springplank.test"],
+        ),
+        (
+            "HR in de zorg",
+            "Recruiters en HR-adviseurs uit de zorg over werving, zij-instroom en het behouden van collega's. Hier kun je laten zien hoe wij het doen.",
+            ["Arbeidsmarkt zorg", "Social media & werving"],
+            ["anna@demo.springplank.test", "bram@demo.springplank.test"],
+        ),
+        (
+            "Mantelzorg & familie",
+            "Mantelzorgers en familie delen vragen en tips. Lees mee, en help waar je iets weet.",
+            ["Mantelzorg"],
+            ["sanne@demo.springplank.test"],
+        ),
+    ],
+    "acme-energy": [
+        (
+            "Energy Transition Professionals",
+            "Engineers and policy people discuss heat pumps, solar and hydrogen here: where our future colleagues read along.",
+            ["Energy transition"],
+            ["liam@demo.springplank.test"],
+        ),
+        (
+            "Grid Congestion Network",
+            "Grid operators and engineers working on capacity. A good place to explain what our teams do.",
+            ["Grid congestion"],
+            ["liam@demo.springplank.test"],
+        ),
+    ],
+}
+
+
+def _group_search_url(name: str) -> str:
+    return "https://www.linkedin.com/search/results/groups/?" + urlencode(
+        {"keywords": name}, quote_via=quote
+    )
+
+
+def seed_communities() -> None:
+    """The demo's LinkedIn groups, each suggested by the coach to a few participants. Running
+    it again adds nothing: a group is found by name, and suggesting twice changes nothing."""
+    for slug, groups in COMMUNITIES.items():
+        org = Organisation.objects.get(slug=slug)
+        coach = Membership.objects.filter(organisation=org, role=Role.COACH).first()
+        for name, why, topic_names, emails in groups:
+            community = Community.objects.filter(organisation=org, name=name).first()
+            if community is None:
+                community = community_create(
+                    organisation=org,
+                    name=name,
+                    url=_group_search_url(name),
+                    description=why,
+                    topics=Topic.objects.filter(organisation=org, name__in=topic_names),
+                )
+            participants = Membership.objects.filter(
+                organisation=org, role=Role.PARTICIPANT, user__email__in=emails
+            )
+            community_suggest(community=community, participants=participants, suggested_by=coach)
+
+
 def seed_monitoring(base_url: str) -> None:
     """Strategies, topics, policies and the demo's own feeds (served under ``base_url``/demo/)."""
     now = timezone.now()
@@ -295,6 +367,7 @@ def seed_demo(base_url: str = "http://127.0.0.1:8000") -> list[DemoLogin]:
         logins.append(DemoLogin(email, label, ", ".join(orgs[s].name for s, _, _ in roles)))
     seed_monitoring(base_url)
     seed_history()
+    seed_communities()
     return logins
 
 

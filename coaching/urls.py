@@ -1,6 +1,13 @@
 from django.urls import path
 
-from coaching import dashboard_views, inbox_views, reaction_views, session_views, views
+from coaching import (
+    community_views,
+    dashboard_views,
+    inbox_views,
+    reaction_views,
+    session_views,
+    views,
+)
 
 urlpatterns = [
     path("o/<slug:org>/inbox/", inbox_views.inbox, name="inbox"),
@@ -54,4 +61,48 @@ urlpatterns = [
     path("o/<slug:org>/ideas/export.csv", views.content_ideas_export, name="content_ideas_export"),
     path("o/<slug:org>/dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("o/<slug:org>/me/visibility/", dashboard_views.my_visibility, name="my_visibility"),
+    path("o/<slug:org>/communities/", community_views.communities, name="communities"),
+    path("o/<slug:org>/communities/add/", community_views.community_add, name="community_add"),
+    path(
+        "o/<slug:org>/communities/<int:pk>/edit/",
+        community_views.community_edit,
+        name="community_edit",
+    ),
+    path(
+        "o/<slug:org>/communities/<int:pk>/remove/",
+        community_views.community_remove,
+        name="community_remove",
+    ),
+    path(
+        "o/<slug:org>/communities/<int:pk>/suggest/",
+        community_views.community_suggest,
+        name="community_suggest",
+    ),
+    path("o/<slug:org>/my-communities/", community_views.my_communities, name="my_communities"),
+    path(
+        "o/<slug:org>/my-communities/<int:pk>/join/",
+        community_views.community_join,
+        name="community_join",
+    ),
+    path(
+        "o/<slug:org>/my-communities/<int:pk>/visit/",
+        community_views.community_visit,
+        name="community_visit",
+    ),
+    path(
+        "o/<slug:org>/my-communities/<int:pk>/leave/",
+        community_views.community_leave,
+        name="community_leave",
+    ),
+    path("o/<slug:org>/actions/", community_views.logged_actions, name="logged_actions"),
+    path(
+        "o/<slug:org>/actions/<int:pk>/delete/",
+        community_views.logged_action_delete,
+        name="logged_action_delete",
+    ),
+    path(
+        "o/<slug:org>/milestones/<slug:kind>/",
+        community_views.milestone_celebrate,
+        name="milestone_celebrate",
+    ),
 ]

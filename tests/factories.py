@@ -257,3 +257,27 @@ class MilestoneFactory(DjangoModelFactory):
     membership = factory.SubFactory(MembershipFactory, role=Role.PARTICIPANT)
     kind = "first_reaction"
     achieved_at = factory.LazyFunction(timezone.now)
+
+
+class CommunityFactory(DjangoModelFactory):
+    class Meta:
+        model = "coaching.Community"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    channel = "linkedin"
+    name = factory.Sequence(lambda n: f"Community {n}")
+    url = factory.Sequence(lambda n: f"https://www.linkedin.com/groups/{1000 + n}/")
+    description = "Where people in our field talk shop."
+
+
+class CommunityMembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = "coaching.CommunityMembership"
+
+    community = factory.SubFactory(CommunityFactory)
+    membership = factory.SubFactory(
+        MembershipFactory,
+        role=Role.PARTICIPANT,
+        organisation=factory.SelfAttribute("..community.organisation"),
+    )
+    status = "suggested"
