@@ -435,7 +435,7 @@ def seed_history() -> None:
                 taken_at=start + timedelta(weeks=joined_week),
             )
         )
-        first_reaction = None
+        first_reaction = first_reply = None
         for week in range(joined_week, HISTORY_WEEKS):
             at = start + timedelta(weeks=week, hours=rng.randint(8, 100))
             progress = week - joined_week
@@ -459,17 +459,21 @@ def seed_history() -> None:
                         membership=membership,
                         kind=ActivityKind.DISCUSSION_REPLIED,
                         channel="linkedin",
+                        url=f"https://www.linkedin.com/feed/update/urn:li:activity:{7100 + len(activities)}/",
                         occurred_at=at,
                     )
                 )
+                first_reply = first_reply or at
             if progress in (4, 8):
                 confidence = min(5, confidence + 1)
                 checks.append(ConfidenceCheck(membership=membership, score=confidence, taken_at=at))
-        if first_reaction:
-            Milestone.objects.get_or_create(
-                membership=membership,
-                kind=MilestoneKind.FIRST_REACTION,
-                defaults={"achieved_at": first_reaction},
-            )
+        for kind, achieved_at in (
+            (MilestoneKind.FIRST_REACTION, first_reaction),
+            (MilestoneKind.FIRST_REPLY, first_reply),
+        ):
+            if achieved_at:
+                Milestone.objects.get_or_create(
+                    membership=membership, kind=kind, defaults={"achieved_at": achieved_at}
+                )
     Activity.objects.bulk_create(activities)
     ConfidenceCheck.objects.bulk_create(checks)
