@@ -4,7 +4,10 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
-RUN DJANGO_ENV=development python manage.py collectstatic --noinput --verbosity 0
+# Production settings at build time, so the hashed manifest whitenoise serves from is written;
+# the placeholder values are never used at run time.
+RUN DJANGO_ENV=production SECRET_KEY=build-only ALLOWED_HOSTS=build DATABASE_URL=postgres://build/build \
+    REDIS_URL=redis://build:6379/0 python manage.py collectstatic --noinput --verbosity 0
 RUN useradd --system --home /app springplank && chown -R springplank /app
 USER springplank
 EXPOSE 8000
