@@ -21,7 +21,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coaching.community_selectors import LOGGED_KINDS, local_day_start
@@ -33,7 +32,7 @@ from coaching.models import (
     Milestone,
     MilestoneKind,
 )
-from coaching.services import CoachingError, _milestone_reach
+from coaching.records import CoachingError, milestone_reach, resolve_now
 from onboarding.models import Channel, Membership, Organisation, Role, Topic
 
 __all__ = [
@@ -65,10 +64,6 @@ ACTION_MILESTONES: dict[str, str] = {
 _validate_http_url = URLValidator(schemes=["http", "https"])
 MAX_NAME = 200
 MAX_URL = 2000
-
-
-def _now(now: dt.datetime | None) -> dt.datetime:
-    return now or timezone.now()
 
 
 def _clean_url(url: str, *, required: bool, message: str) -> str:
@@ -306,7 +301,7 @@ def community_join(
     standing = _standing(membership, community)
     if standing.status == Status.JOINED:
         return JoinResult(standing, joined=False, first=False)
-    moment = _now(now)
+    moment = resolve_now(now)
     standing.status = Status.JOINED
     standing.joined_at = moment
     standing.save(update_fields=["status", "joined_at"])
@@ -317,7 +312,7 @@ def community_join(
         url=community.url,
         occurred_at=moment,
     )
-    _milestone, first = _milestone_reach(
+    _milestone, first = milestone_reach(
         membership=membership, kind=MilestoneKind.FIRST_COMMUNITY, url=community.url, now=moment
     )
     return JoinResult(standing, joined=True, first=first)
@@ -333,7 +328,7 @@ def community_visit(
     Raises CoachingError when they have not joined it.
     """
     _require_participant(membership, community.organisation_id)
-    moment = _now(now)
+    moment = resolve_now(now)
     # Compare-and-set: only the request that still sees no visit today claims it.
     claimed = (
         CommunityMembership.objects.filter(
@@ -426,14 +421,14 @@ def action_log(
     )
     if earlier is not None:
         return LoggedAction(earlier, created=False, milestone=None)
-    moment = _now(now)
+    moment = resolve_now(now)
     activity = Activity.objects.create(
         membership=membership, kind=kind, channel=channel, url=url, occurred_at=moment
     )
     milestone = None
     milestone_kind = ACTION_MILESTONES.get(kind)
     if milestone_kind is not None:
-        reached, first = _milestone_reach(
+        reached, first = milestone_reach(
             membership=membership, kind=milestone_kind, url=url, now=moment
         )
         milestone = reached if first else None

@@ -23,7 +23,7 @@ from coaching.models import (
     Milestone,
     MilestoneKind,
 )
-from coaching.selectors import participants_of
+from coaching.participant_selectors import participants_of
 from onboarding.models import Membership, Organisation, Topic
 
 __all__ = [

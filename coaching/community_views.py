@@ -22,7 +22,7 @@ from coaching import communities as services
 from coaching import community_selectors as selectors
 from coaching.community_forms import ActionForm, CommunityForm, SuggestForm
 from coaching.models import Community, MilestoneKind
-from coaching.selectors import participants_of
+from coaching.participant_selectors import participants_of
 from onboarding.access import OrgAccess, org_view
 from onboarding.models import Membership, Role
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coaching.idea_selectors import IdeaFilters
+from coaching.inbox_selectors import InboxFilters
 from coaching.models import ContentFor, DigestFrequency, Feedback, Verdict
-from coaching.selectors import IdeaFilters, InboxFilters
 from onboarding.models import Channel
 
 

@@ -18,9 +18,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from coaching import selectors, services
+from coaching.digest import digest_preference_set
+from coaching.digest_selectors import digest_preference_of
 from coaching.forms import TRIAGE_BUTTONS, DigestForm, InboxFilterForm, TriageForm
+from coaching.inbox_row_selectors import InboxRow
+from coaching.inbox_selectors import (
+    inbox_entry_for,
+    inbox_filter_choices,
+    inbox_for,
+    inbox_row,
+    inbox_todo_count,
+)
 from coaching.models import CoachingSession, Verdict
+from coaching.reactions import reaction_start
+from coaching.records import CoachingError
+from coaching.triage import inbox_mark_read, triage_record
+from onboarding.access import org_view
 from onboarding.models import Membership, Role
 
 
@@ -48,8 +61,8 @@ def _url_for(name: str, key: str, **kwargs: object) -> Callable[[int], str]:
 
 
 def attach_urls(
-    rows: list[selectors.InboxRow], *, slug: str, session: CoachingSession | None = None
-) -> list[selectors.InboxRow]:
+    rows: list[InboxRow], *, slug: str, session: CoachingSession | None = None
+) -> list[InboxRow]:
     """Give each row the addresses its item links and posts to."""
     if session is not None:
         triage_url = _url_for("session_triage", "qi", org=slug, pk=session.pk)
@@ -85,10 +98,10 @@ def render_inbox(
     session: CoachingSession | None = None,
     extra: dict[str, object] | None = None,
 ) -> HttpResponse:
-    topics, sources = selectors.inbox_filter_choices(membership.organisation)
+    topics, sources = inbox_filter_choices(membership.organisation)
     form = InboxFilterForm(request.GET, topics=topics, sources=sources)
     filters = form.filters()
-    page = selectors.inbox_for(membership, filters)
+    page = inbox_for(membership, filters)
     attach_urls(page.rows, slug=membership.organisation.slug, session=session)
     context = {
         "page": page,
@@ -102,7 +115,7 @@ def render_inbox(
     return render(request, "coaching/inbox.html", context)
 
 
-@selectors.org_view(Role.PARTICIPANT)
+@org_view(Role.PARTICIPANT)
 def inbox(request: HttpRequest) -> HttpResponse:
     return render_inbox(request, _participant(request))
 
@@ -116,14 +129,14 @@ def triage(
     back: str,
 ) -> HttpResponse:
     """Record one decision; shared by the participant's inbox and session mode."""
-    entry = selectors.inbox_entry_for(membership, queue_item_id)
+    entry = inbox_entry_for(membership, queue_item_id)
     form = TriageForm(request.POST)
     back = _safe_next(request, back)
     error = ""
     if form.is_valid():
         verdict, content_for = form.verdict
         try:
-            services.triage_record(
+            triage_record(
                 membership=membership,
                 queue_item=entry.queue_item,
                 verdict=verdict,
@@ -132,13 +145,11 @@ def triage(
                 note=form.cleaned_data["note"],
                 session=session,
             )
-        except services.CoachingError as exc:
+        except CoachingError as exc:
             error = " ".join(exc.messages)
         else:
             if verdict == Verdict.REACT and session is None:
-                reaction = services.reaction_start(
-                    membership=membership, queue_item=entry.queue_item
-                )
+                reaction = reaction_start(membership=membership, queue_item=entry.queue_item)
                 url = reverse(
                     "reaction_detail",
                     kwargs={"org": membership.organisation.slug, "pk": reaction.pk},
@@ -147,12 +158,12 @@ def triage(
     else:
         error = _("Choose one of the answers.")
     if request.htmx:
-        row = selectors.inbox_row(membership, queue_item_id)
+        row = inbox_row(membership, queue_item_id)
         attach_urls([row], slug=membership.organisation.slug, session=session)
         context = {
             "row": row,
             "error": error,
-            "todo_count": selectors.inbox_todo_count(membership),
+            "todo_count": inbox_todo_count(membership),
             **item_context(request, session),
         }
         return render(request, "coaching/_inbox_item_swap.html", context)
@@ -162,49 +173,47 @@ def triage(
 
 
 @require_POST
-@selectors.org_view(Role.PARTICIPANT)
+@org_view(Role.PARTICIPANT)
 def inbox_triage(request: HttpRequest, qi: int) -> HttpResponse:
     membership = _participant(request)
     back = reverse("inbox", kwargs={"org": membership.organisation.slug})
     return triage(request, membership=membership, queue_item_id=qi, session=None, back=back)
 
 
-@selectors.org_view(Role.PARTICIPANT)
+@org_view(Role.PARTICIPANT)
 def inbox_open(request: HttpRequest, qi: int) -> HttpResponse:
     """Open the original (in a new tab) and mark the item read on the way."""
     membership = _participant(request)
-    entry = selectors.inbox_entry_for(membership, qi)
+    entry = inbox_entry_for(membership, qi)
     url = entry.queue_item.item.url or entry.queue_item.item.canonical_url
     if not url.startswith(("https://", "http://")):
         raise Http404
-    services.inbox_mark_read(membership=membership, queue_item=entry.queue_item)
+    inbox_mark_read(membership=membership, queue_item=entry.queue_item)
     response = HttpResponseRedirect(url)
     response["Referrer-Policy"] = "no-referrer"
     return response
 
 
 @require_POST
-@selectors.org_view(Role.PARTICIPANT)
+@org_view(Role.PARTICIPANT)
 def inbox_react(request: HttpRequest, qi: int) -> HttpResponse:
     """Open the composer for an item: the draft in progress, or a new one."""
     membership = _participant(request)
-    entry = selectors.inbox_entry_for(membership, qi)
-    reaction = services.reaction_start(membership=membership, queue_item=entry.queue_item)
+    entry = inbox_entry_for(membership, qi)
+    reaction = reaction_start(membership=membership, queue_item=entry.queue_item)
     url = reverse(
         "reaction_detail", kwargs={"org": membership.organisation.slug, "pk": reaction.pk}
     )
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
-@selectors.org_view(Role.PARTICIPANT)
+@org_view(Role.PARTICIPANT)
 def digest_settings(request: HttpRequest) -> HttpResponse:
     membership = _participant(request)
-    preference = selectors.digest_preference_of(membership)
+    preference = digest_preference_of(membership)
     form = DigestForm(request.POST or None, initial={"frequency": preference.frequency})
     if request.method == "POST" and form.is_valid():
-        services.digest_preference_set(
-            membership=membership, frequency=form.cleaned_data["frequency"]
-        )
+        digest_preference_set(membership=membership, frequency=form.cleaned_data["frequency"])
         messages.success(request, _("Your e-mail setting is saved."))
         return redirect("inbox", org=membership.organisation.slug)
     return render(request, "coaching/digest.html", {"form": form, "preference": preference})

@@ -1,7 +1,7 @@
 """Reacting without fear: the composer, coach feedback, posting and the celebration.
 
-Reactions are reached only through ``selectors.reaction_for``: the participant who wrote one
-and the coaches of their organisation see it, everybody else gets a 404.
+Reactions are reached only through ``reaction_selectors.reaction_for``: the participant who
+wrote one and the coaches of their organisation see it, everybody else gets a 404.
 """
 
 from __future__ import annotations
@@ -15,10 +15,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from coaching import selectors, services
+from coaching import reaction_selectors as selectors
+from coaching import reactions as services
 from coaching.forms import FeedbackForm, PostedForm, ReactionForm
 from coaching.models import Reaction, ReactionStatus
+from coaching.records import FINAL_STATUSES, CoachingError
 from coaching.starters import STARTERS
+from onboarding.access import org_view
 from onboarding.models import Role
 
 
@@ -48,7 +51,7 @@ def _to_reaction(reaction: Reaction) -> HttpResponse:
     return redirect("reaction_detail", org=reaction.membership.organisation.slug, pk=reaction.pk)
 
 
-@selectors.org_view(Role.PARTICIPANT)
+@org_view(Role.PARTICIPANT)
 def reactions(request: HttpRequest) -> HttpResponse:
     membership = request.org_access.membership(Role.PARTICIPANT)
     return render(
@@ -58,14 +61,14 @@ def reactions(request: HttpRequest) -> HttpResponse:
     )
 
 
-@selectors.org_view()
+@org_view()
 def reaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The composer for the participant; the draft and its history for their coach."""
     reaction, is_author = _reaction(request, pk)
     revisions = list(reaction.revisions.all())
     latest = revisions[-1] if revisions else None
     form = None
-    if is_author and reaction.status not in services.FINAL_STATUSES:
+    if is_author and reaction.status not in FINAL_STATUSES:
         form = ReactionForm(
             request.POST or None,
             initial={"channel": reaction.channel, "body": latest.body if latest else ""},
@@ -80,7 +83,7 @@ def reaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 if asking:
                     services.reaction_request_feedback(reaction=reaction)
-            except services.CoachingError as exc:
+            except CoachingError as exc:
                 form.add_error(None, exc)
             else:
                 if asking:
@@ -111,9 +114,7 @@ def reaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "posted_form": PostedForm() if form else None,
         "feedback_form": (
             FeedbackForm()
-            if not is_author
-            and latest is not None
-            and reaction.status not in services.FINAL_STATUSES
+            if not is_author and latest is not None and reaction.status not in FINAL_STATUSES
             else None
         ),
     }
@@ -121,7 +122,7 @@ def reaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@selectors.org_view(Role.COACH)
+@org_view(Role.COACH)
 def reaction_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     reaction = _coach_only(request, pk)
     form = FeedbackForm(request.POST)
@@ -133,7 +134,7 @@ def reaction_feedback(request: HttpRequest, pk: int) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 verdict=form.cleaned_data["verdict"],
             )
-        except services.CoachingError as exc:
+        except CoachingError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             name = reaction.membership.user.display_name
@@ -150,14 +151,14 @@ def reaction_feedback(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@selectors.org_view(Role.PARTICIPANT)
+@org_view(Role.PARTICIPANT)
 def reaction_posted(request: HttpRequest, pk: int) -> HttpResponse:
     reaction = _author_only(request, pk)
     form = PostedForm(request.POST)
     if form.is_valid():
         try:
             result = services.reaction_mark_posted(reaction=reaction, url=form.cleaned_data["url"])
-        except services.CoachingError as exc:
+        except CoachingError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
             if result.first:
@@ -171,12 +172,12 @@ def reaction_posted(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@selectors.org_view(Role.PARTICIPANT)
+@org_view(Role.PARTICIPANT)
 def reaction_abandon(request: HttpRequest, pk: int) -> HttpResponse:
     reaction = _author_only(request, pk)
     try:
         services.reaction_abandon(reaction=reaction)
-    except services.CoachingError as exc:
+    except CoachingError as exc:
         messages.error(request, " ".join(exc.messages))
         return _to_reaction(reaction)
     messages.info(
@@ -189,7 +190,7 @@ def reaction_abandon(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("inbox", org=request.org_access.organisation.slug)
 
 
-@selectors.org_view(Role.PARTICIPANT)
+@org_view(Role.PARTICIPANT)
 def reaction_celebrate(request: HttpRequest, pk: int) -> HttpResponse:
     reaction = _author_only(request, pk)
     if reaction.status != ReactionStatus.POSTED:
@@ -198,7 +199,7 @@ def reaction_celebrate(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "coaching/celebrate.html", {"reaction": reaction, "first": first})
 
 
-@selectors.org_view(Role.COACH)
+@org_view(Role.COACH)
 def feedback_queue(request: HttpRequest) -> HttpResponse:
     """Drafts waiting for this coach's feedback, across every organisation they coach."""
     memberships = selectors.coach_memberships_of(request.user.pk)

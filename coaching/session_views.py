@@ -14,10 +14,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from coaching import selectors, services
+from coaching import session_selectors as selectors
+from coaching import sessions as services
 from coaching.forms import SessionNotesForm
 from coaching.inbox_views import render_inbox, triage
 from coaching.models import CoachingSession
+from coaching.participant_selectors import participant_for
+from onboarding.access import org_view
 from onboarding.models import Role
 
 
@@ -34,15 +37,15 @@ def _led_session(request: HttpRequest, pk: int, *, open_only: bool = True) -> Co
 
 
 @require_POST
-@selectors.org_view(Role.COACH)
+@org_view(Role.COACH)
 def session_start(request: HttpRequest, participant: int) -> HttpResponse:
     access = request.org_access
-    member = selectors.participant_for(access.organisation, participant)
+    member = participant_for(access.organisation, participant)
     session = services.session_start(coach=access.membership(Role.COACH), participant=member)
     return redirect("session_detail", org=access.organisation.slug, pk=session.pk)
 
 
-@selectors.org_view()
+@org_view()
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Session mode for its coach while it is open; the summary for everybody else after."""
     access = request.org_access
@@ -62,7 +65,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@selectors.org_view(Role.COACH)
+@org_view(Role.COACH)
 def session_triage(request: HttpRequest, pk: int, qi: int) -> HttpResponse:
     session = _led_session(request, pk)
     back = reverse("session_detail", kwargs={"org": request.org_access.organisation.slug, "pk": pk})
@@ -76,7 +79,7 @@ def session_triage(request: HttpRequest, pk: int, qi: int) -> HttpResponse:
 
 
 @require_POST
-@selectors.org_view(Role.COACH)
+@org_view(Role.COACH)
 def session_notes(request: HttpRequest, pk: int) -> HttpResponse:
     session = _led_session(request, pk, open_only=False)
     form = SessionNotesForm(request.POST)
@@ -89,7 +92,7 @@ def session_notes(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@selectors.org_view(Role.COACH)
+@org_view(Role.COACH)
 def session_end(request: HttpRequest, pk: int) -> HttpResponse:
     session = _led_session(request, pk)
     form = SessionNotesForm(request.POST)
@@ -107,7 +110,7 @@ def session_end(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("session_detail", org=request.org_access.organisation.slug, pk=pk)
 
 
-@selectors.org_view()
+@org_view()
 def sessions(request: HttpRequest) -> HttpResponse:
     access = request.org_access
     return render(

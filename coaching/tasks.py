@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from coaching import services
+from coaching.digest import digest_send_due
 
 
 @shared_task(ignore_result=True)
@@ -12,6 +12,6 @@ def send_digests() -> int:
     """Every hour (celery beat): send the daily and weekly inbox digests that are due.
 
     Safe to run twice, also at the same time: each participant's digest is claimed once per
-    period before it is built, and never repeats an item (see services.digest_send_due).
+    period before it is built, and never repeats an item (see coaching.digest.digest_send_due).
     """
-    return services.digest_send_due()
+    return digest_send_due()

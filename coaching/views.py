@@ -13,18 +13,21 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coaching import selectors
 from coaching.forms import IdeaFilterForm
+from coaching.idea_selectors import IdeaFilters, content_ideas_for
+from coaching.inbox_selectors import inbox_filter_choices
 from coaching.models import Triage
+from coaching.participant_selectors import participants_overview
+from onboarding.access import org_view
 from onboarding.models import Role
 
 IDEAS_PER_PAGE = 50
 
 
-@selectors.org_view(Role.COACH, Role.ADMIN)
+@org_view(Role.COACH, Role.ADMIN)
 def coach_participants(request: HttpRequest) -> HttpResponse:
     access = request.org_access
-    participants = selectors.participants_overview(access.organisation)
+    participants = participants_overview(access.organisation)
     return render(
         request,
         "coaching/participants.html",
@@ -32,17 +35,17 @@ def coach_participants(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _idea_filters(request: HttpRequest) -> tuple[IdeaFilterForm, selectors.IdeaFilters]:
-    topics, _sources = selectors.inbox_filter_choices(request.org_access.organisation)
+def _idea_filters(request: HttpRequest) -> tuple[IdeaFilterForm, IdeaFilters]:
+    topics, _sources = inbox_filter_choices(request.org_access.organisation)
     form = IdeaFilterForm(request.GET, topics=topics)
     return form, form.filters()
 
 
-@selectors.org_view()
+@org_view()
 def content_ideas(request: HttpRequest) -> HttpResponse:
     """Every member may read the backlog: whoever writes the blog or the newsletter."""
     form, filters = _idea_filters(request)
-    ideas = selectors.content_ideas_for(request.org_access.organisation, filters)
+    ideas = content_ideas_for(request.org_access.organisation, filters)
     page = Paginator(ideas, IDEAS_PER_PAGE).get_page(request.GET.get("page"))
     query = {k: v for k, v in request.GET.items() if k in ("content_for", "topic") and v}
     return render(
@@ -96,10 +99,10 @@ def _idea_rows(ideas: Iterator[Triage]) -> Iterator[list[str]]:
         ]
 
 
-@selectors.org_view()
+@org_view()
 def content_ideas_export(request: HttpRequest) -> StreamingHttpResponse:
     _form, filters = _idea_filters(request)
-    ideas = selectors.content_ideas_for(request.org_access.organisation, filters)
+    ideas = content_ideas_for(request.org_access.organisation, filters)
     writer = csv.writer(_Echo())
     rows = (
         writer.writerow([csv_cell(cell) for cell in row])

@@ -18,8 +18,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from coaching.forms import TRIAGE_BUTTONS
+from coaching.inbox_row_selectors import InboxRow
 from coaching.models import ContentFor, ReactionStatus, Verdict
-from coaching.selectors import InboxRow
 
 register = template.Library()
 

@@ -21,7 +21,7 @@ from coaching.models import (
     Milestone,
     MilestoneKind,
 )
-from coaching.services import CoachingError
+from coaching.records import CoachingError
 from onboarding.models import Role
 from tests.factories import (
     CommunityFactory,

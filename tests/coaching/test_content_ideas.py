@@ -8,8 +8,8 @@ import io
 import pytest
 from django.urls import reverse
 
-from coaching import services
 from coaching.models import Verdict
+from coaching.triage import triage_record
 from coaching.views import csv_cell
 from onboarding.models import Role
 from tests.factories import MembershipFactory, TopicFactory, TriageFactory
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def ideas(participant, colleague, put_in_inbox, org, topic):
     care = TopicFactory(organisation=org, name="Care")
     blog = put_in_inbox(participant, title="Blog-worthy story")
-    services.triage_record(
+    triage_record(
         membership=participant,
         queue_item=blog.queue_item,
         verdict=Verdict.CONTENT_IDEA,
@@ -30,7 +30,7 @@ def ideas(participant, colleague, put_in_inbox, org, topic):
         note='=HYPERLINK("http://evil")',
     )
     letter = put_in_inbox(colleague, title="Newsletter story", topics=[care])
-    services.triage_record(
+    triage_record(
         membership=colleague,
         queue_item=letter.queue_item,
         verdict=Verdict.CONTENT_IDEA,
@@ -38,9 +38,7 @@ def ideas(participant, colleague, put_in_inbox, org, topic):
         note="short item",
     )
     keep = put_in_inbox(participant, title="Just interesting")
-    services.triage_record(
-        membership=participant, queue_item=keep.queue_item, verdict=Verdict.INTERESTING
-    )
+    triage_record(membership=participant, queue_item=keep.queue_item, verdict=Verdict.INTERESTING)
     return care
 
 

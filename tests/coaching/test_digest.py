@@ -10,8 +10,9 @@ import time_machine
 from django.conf import settings
 from django.core import mail
 
-from coaching import services, tasks
+from coaching import digest, tasks
 from coaching.models import DigestFrequency, DigestPreference, Verdict
+from coaching.triage import triage_record
 
 pytestmark = pytest.mark.django_db
 
@@ -42,10 +43,10 @@ def test_daily_digest_once_a_day_with_only_new_items(
 ):
     put_in_inbox(participant, title="Before turning it on")
     with time_machine.travel(WEDNESDAY - dt.timedelta(days=1), tick=False):
-        services.digest_preference_set(membership=participant, frequency=DigestFrequency.DAILY)
+        digest.digest_preference_set(membership=participant, frequency=DigestFrequency.DAILY)
     first = put_in_inbox(participant, title="First new story")
     decided = put_in_inbox(participant, title="Already decided")
-    services.triage_record(
+    triage_record(
         membership=participant, queue_item=decided.queue_item, verdict=Verdict.INTERESTING
     )
 
@@ -73,7 +74,7 @@ def test_daily_digest_once_a_day_with_only_new_items(
 
 def test_weekly_digest_once_a_week(participant, put_in_inbox, django_capture_on_commit_callbacks):
     with time_machine.travel(WEDNESDAY - dt.timedelta(days=1), tick=False):
-        services.digest_preference_set(membership=participant, frequency=DigestFrequency.WEEKLY)
+        digest.digest_preference_set(membership=participant, frequency=DigestFrequency.WEEKLY)
     put_in_inbox(participant, title="Story A")
     assert run(WEDNESDAY, django_capture_on_commit_callbacks) == 1
     put_in_inbox(participant, title="Story B")
@@ -88,14 +89,14 @@ def test_weekly_digest_once_a_week(participant, put_in_inbox, django_capture_on_
 
 
 def test_no_mail_when_nothing_is_new(participant, django_capture_on_commit_callbacks):
-    services.digest_preference_set(membership=participant, frequency=DigestFrequency.DAILY)
+    digest.digest_preference_set(membership=participant, frequency=DigestFrequency.DAILY)
     assert run(WEDNESDAY, django_capture_on_commit_callbacks) == 0
     assert mail.outbox == []
 
 
 def test_a_stale_claim_sends_nothing(participant, put_in_inbox, django_capture_on_commit_callbacks):
     """Two runs that read the same preference: only the first claim wins."""
-    services.digest_preference_set(membership=participant, frequency=DigestFrequency.DAILY)
+    digest.digest_preference_set(membership=participant, frequency=DigestFrequency.DAILY)
     put_in_inbox(participant)
     stale = DigestPreference.objects.select_related(
         "membership__user", "membership__organisation"
@@ -104,13 +105,13 @@ def test_a_stale_claim_sends_nothing(participant, put_in_inbox, django_capture_o
         time_machine.travel(WEDNESDAY, tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        assert services._digest_send_one(preference=stale, now=WEDNESDAY)
-        assert not services._digest_send_one(preference=stale, now=WEDNESDAY)
+        assert digest._digest_send_one(preference=stale, now=WEDNESDAY)
+        assert not digest._digest_send_one(preference=stale, now=WEDNESDAY)
     assert len(mail.outbox) == 1
 
 
 def test_turning_off_stops_it(participant, put_in_inbox, django_capture_on_commit_callbacks):
-    services.digest_preference_set(membership=participant, frequency=DigestFrequency.DAILY)
-    services.digest_preference_set(membership=participant, frequency=DigestFrequency.OFF)
+    digest.digest_preference_set(membership=participant, frequency=DigestFrequency.DAILY)
+    digest.digest_preference_set(membership=participant, frequency=DigestFrequency.OFF)
     put_in_inbox(participant)
     assert run(WEDNESDAY, django_capture_on_commit_callbacks) == 0

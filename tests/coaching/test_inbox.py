@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from coaching import selectors
+from coaching import inbox_selectors
 from coaching.highlight import compile_terms, highlight_html, highlight_text
+from coaching.inbox_selectors import InboxFilters
 from coaching.models import DigestFrequency, Verdict
-from coaching.selectors import InboxFilters
 from monitoring.models import InboxEntry, QueueStatus
 from onboarding.models import Role
 from tests.factories import (
@@ -131,9 +131,9 @@ def test_newest_first_then_most_relevant_first(participant, put_in_inbox, topic,
     middle = put_in_inbox(participant, title="Middle", created_at=now - dt.timedelta(days=2))
     new = put_in_inbox(participant, title="New", created_at=now - dt.timedelta(days=1))
 
-    newest = selectors.inbox_for(participant, InboxFilters())
+    newest = inbox_selectors.inbox_for(participant, InboxFilters())
     assert [r.entry.pk for r in newest.rows] == [new.pk, middle.pk, old_rich.pk]
-    relevant = selectors.inbox_for(participant, InboxFilters(sort="relevant"))
+    relevant = inbox_selectors.inbox_for(participant, InboxFilters(sort="relevant"))
     assert [r.entry.pk for r in relevant.rows] == [old_rich.pk, new.pk, middle.pk]
 
 
@@ -149,7 +149,9 @@ def test_filters_by_topic_source_read_and_state(participant, put_in_inbox, org, 
     TriageFactory(queue_item=c.queue_item, membership=participant)
 
     def ids(**filters):
-        return {r.entry.pk for r in selectors.inbox_for(participant, InboxFilters(**filters)).rows}
+        return {
+            r.entry.pk for r in inbox_selectors.inbox_for(participant, InboxFilters(**filters)).rows
+        }
 
     assert ids() == {a.pk, b.pk}  # to review: C is decided
     assert ids(state="triaged") == {c.pk}
@@ -177,7 +179,7 @@ def test_filter_parameters_from_the_page(client, participant, put_in_inbox, org)
 
 
 def test_keyset_pagination_walks_every_item_once(client, participant, put_in_inbox, monkeypatch):
-    monkeypatch.setattr(selectors, "PAGE_SIZE", 3)
+    monkeypatch.setattr(inbox_selectors, "PAGE_SIZE", 3)
     now = timezone.now()
     # Two items share a timestamp: the id breaks the tie.
     entries = [
@@ -187,7 +189,7 @@ def test_keyset_pagination_walks_every_item_once(client, participant, put_in_inb
     for sort in ("newest", "relevant"):
         seen, cursor = [], ""
         for _ in range(5):
-            page = selectors.inbox_for(participant, InboxFilters(sort=sort, cursor=cursor))
+            page = inbox_selectors.inbox_for(participant, InboxFilters(sort=sort, cursor=cursor))
             seen += [r.entry.pk for r in page.rows]
             if not page.next_cursor:
                 break
@@ -198,7 +200,7 @@ def test_keyset_pagination_walks_every_item_once(client, participant, put_in_inb
     client.force_login(participant.user)
     first = client.get(inbox_url(participant.organisation)).content.decode()
     assert 'rel="next"' in first
-    cursor = selectors.inbox_for(participant, InboxFilters()).next_cursor
+    cursor = inbox_selectors.inbox_for(participant, InboxFilters()).next_cursor
     second = client.get(inbox_url(participant.organisation, after=cursor)).content.decode()
     # Ties on time are broken by id, newest id first: page 1 is 1, 0, 3.
     assert "Story 2" in second and "Story 0" not in second and "Story 3" not in second
@@ -259,7 +261,7 @@ def test_colleagues_plans_are_shown(client, participant, colleague, put_in_inbox
     ReactionFactory(membership=colleague, queue_item=quiet.queue_item, status="abandoned")
     TriageFactory(queue_item=quiet.queue_item, membership=colleague, verdict=Verdict.NOT_RELEVANT)
 
-    rows = {r.item.title: r for r in selectors.inbox_for(participant, InboxFilters()).rows}
+    rows = {r.item.title: r for r in inbox_selectors.inbox_for(participant, InboxFilters()).rows}
     assert [c.message for c in rows["Reacting one"].colleagues] == ["Sanne is reacting to this"]
     assert [c.message for c in rows["Idea one"].colleagues] == ["Bram marked this as a blog idea"]
     assert [c.message for c in rows["Newsletter one"].colleagues] == [
@@ -277,7 +279,7 @@ def test_colleagues_of_another_organisation_are_not_shown(participant, put_in_in
     entry = put_in_inbox(participant)
     stranger = MembershipFactory(role=Role.PARTICIPANT, user__first_name="Stranger")
     TriageFactory(queue_item=entry.queue_item, membership=stranger, verdict=Verdict.REACT)
-    rows = selectors.inbox_for(participant, InboxFilters()).rows
+    rows = inbox_selectors.inbox_for(participant, InboxFilters()).rows
     assert rows[0].colleagues == []
 
 
@@ -323,7 +325,7 @@ def test_inbox_query_count_is_constant(
     with django_assert_max_num_queries(len(small.captured_queries)) as large:
         response = client.get(inbox_url(participant.organisation, sort=sort, state="all"))
     assert response.status_code == 200
-    assert response.content.decode().count("data-item ") == selectors.PAGE_SIZE
+    assert response.content.decode().count("data-item ") == inbox_selectors.PAGE_SIZE
     assert len(large.captured_queries) == len(small.captured_queries)
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from coaching import communities as services
 from coaching import ladder
 from coaching.models import Activity, ActivityKind, Milestone, MilestoneKind
-from coaching.services import CoachingError
+from coaching.records import CoachingError
 from onboarding.models import Membership, Role
 from tests.factories import ActivityFactory, IntakeFactory, MembershipFactory, MilestoneFactory
 

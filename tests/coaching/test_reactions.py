@@ -7,7 +7,6 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from coaching import selectors, services
 from coaching.models import (
     Activity,
     ActivityKind,
@@ -18,7 +17,16 @@ from coaching.models import (
     ReactionRevision,
     ReactionStatus,
 )
-from coaching.services import CoachingError
+from coaching.reaction_selectors import coach_memberships_of, feedback_queue_for
+from coaching.reactions import (
+    feedback_give,
+    reaction_abandon,
+    reaction_mark_posted,
+    reaction_request_feedback,
+    reaction_revise,
+    reaction_start,
+)
+from coaching.records import CoachingError
 from onboarding.models import Role
 from tests.factories import (
     MembershipFactory,
@@ -33,7 +41,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def reaction(participant, put_in_inbox):
     entry = put_in_inbox(participant)
-    return services.reaction_start(membership=participant, queue_item=entry.queue_item)
+    return reaction_start(membership=participant, queue_item=entry.queue_item)
 
 
 def detail(reaction, org="acme"):
@@ -44,25 +52,25 @@ def detail(reaction, org="acme"):
 
 
 def test_reaction_start_reuses_the_draft_in_progress(participant, reaction):
-    again = services.reaction_start(membership=participant, queue_item=reaction.queue_item)
+    again = reaction_start(membership=participant, queue_item=reaction.queue_item)
     assert again.pk == reaction.pk
-    services.reaction_abandon(reaction=reaction)
-    fresh = services.reaction_start(membership=participant, queue_item=reaction.queue_item)
+    reaction_abandon(reaction=reaction)
+    fresh = reaction_start(membership=participant, queue_item=reaction.queue_item)
     assert fresh.pk != reaction.pk
 
 
 def test_reaction_start_is_for_participants_and_their_organisation(coach, reaction):
     with pytest.raises(CoachingError):
-        services.reaction_start(membership=coach, queue_item=reaction.queue_item)
+        reaction_start(membership=coach, queue_item=reaction.queue_item)
     outsider = MembershipFactory(role=Role.PARTICIPANT)
     with pytest.raises(CoachingError):
-        services.reaction_start(membership=outsider, queue_item=reaction.queue_item)
+        reaction_start(membership=outsider, queue_item=reaction.queue_item)
 
 
 def test_every_save_keeps_a_revision(reaction):
-    first = services.reaction_revise(reaction=reaction, body="First try")
-    same = services.reaction_revise(reaction=reaction, body="First try  ")
-    second = services.reaction_revise(reaction=reaction, body="Second try", channel="x")
+    first = reaction_revise(reaction=reaction, body="First try")
+    same = reaction_revise(reaction=reaction, body="First try  ")
+    second = reaction_revise(reaction=reaction, body="Second try", channel="x")
     assert first.number == 1 and same.pk == first.pk and second.number == 2
     assert list(reaction.revisions.values_list("body", flat=True)) == ["First try", "Second try"]
     reaction.refresh_from_db()
@@ -70,25 +78,25 @@ def test_every_save_keeps_a_revision(reaction):
 
 
 def test_feedback_round_trip(reaction, coach):
-    services.reaction_revise(reaction=reaction, body="Great article!")
+    reaction_revise(reaction=reaction, body="Great article!")
     with pytest.raises(CoachingError):
-        services.feedback_give(reaction=reaction, coach=coach, body="", verdict="changes")
-    services.reaction_request_feedback(reaction=reaction)
+        feedback_give(reaction=reaction, coach=coach, body="", verdict="changes")
+    reaction_request_feedback(reaction=reaction)
     reaction.refresh_from_db()
     assert reaction.status == ReactionStatus.AWAITING_FEEDBACK
 
-    feedback = services.feedback_give(
+    feedback = feedback_give(
         reaction=reaction, coach=coach, body="Add what you saw in your team.", verdict="changes"
     )
     assert feedback.revision.number == 1
     reaction.refresh_from_db()
     assert reaction.status == ReactionStatus.CHANGES_REQUESTED
 
-    services.reaction_revise(reaction=reaction, body="Great article! We saw the same in our team.")
+    reaction_revise(reaction=reaction, body="Great article! We saw the same in our team.")
     reaction.refresh_from_db()
     assert reaction.status == ReactionStatus.DRAFT
-    services.reaction_request_feedback(reaction=reaction)
-    approved = services.feedback_give(reaction=reaction, coach=coach, body="", verdict="approved")
+    reaction_request_feedback(reaction=reaction)
+    approved = feedback_give(reaction=reaction, coach=coach, body="", verdict="approved")
     assert approved.revision.number == 2
     reaction.refresh_from_db()
     assert reaction.status == ReactionStatus.READY
@@ -97,14 +105,12 @@ def test_feedback_round_trip(reaction, coach):
 
 def test_feedback_needs_text_first_and_a_coach_of_the_organisation(reaction, coach, colleague):
     with pytest.raises(CoachingError):
-        services.reaction_request_feedback(reaction=reaction)
-    services.reaction_revise(reaction=reaction, body="Hello")
-    services.reaction_request_feedback(reaction=reaction)
+        reaction_request_feedback(reaction=reaction)
+    reaction_revise(reaction=reaction, body="Hello")
+    reaction_request_feedback(reaction=reaction)
     for not_a_coach in (colleague, MembershipFactory(role=Role.COACH)):
         with pytest.raises(CoachingError):
-            services.feedback_give(
-                reaction=reaction, coach=not_a_coach, body="ok", verdict="approved"
-            )
+            feedback_give(reaction=reaction, coach=not_a_coach, body="ok", verdict="approved")
 
 
 def test_first_posted_reaction_is_a_milestone_and_tells_the_coaches(
@@ -112,9 +118,9 @@ def test_first_posted_reaction_is_a_milestone_and_tells_the_coaches(
 ):
     other_coach = MembershipFactory(organisation=org, role=Role.COACH, user__first_name="Otto")
     MembershipFactory(role=Role.COACH)  # a coach elsewhere hears nothing
-    services.reaction_revise(reaction=reaction, body="My reaction")
+    reaction_revise(reaction=reaction, body="My reaction")
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.reaction_mark_posted(
+        result = reaction_mark_posted(
             reaction=reaction, url="https://www.linkedin.com/feed/update/123"
         )
     assert result.first
@@ -135,17 +141,17 @@ def test_first_posted_reaction_is_a_milestone_and_tells_the_coaches(
 def test_second_posted_reaction_is_not_a_first(
     django_capture_on_commit_callbacks, reaction, participant, put_in_inbox, coach
 ):
-    services.reaction_mark_posted(reaction=reaction, url="https://example.org/1")
+    reaction_mark_posted(reaction=reaction, url="https://example.org/1")
     mail.outbox.clear()
     entry = put_in_inbox(participant, title="Another")
-    second = services.reaction_start(membership=participant, queue_item=entry.queue_item)
+    second = reaction_start(membership=participant, queue_item=entry.queue_item)
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.reaction_mark_posted(reaction=second, url="https://example.org/2")
+        result = reaction_mark_posted(reaction=second, url="https://example.org/2")
     assert not result.first
     assert mail.outbox == []
     assert Milestone.objects.filter(membership=participant).count() == 1
     # Marking again only corrects the address.
-    again = services.reaction_mark_posted(reaction=second, url="https://example.org/2b")
+    again = reaction_mark_posted(reaction=second, url="https://example.org/2b")
     assert not again.first
     assert Activity.objects.filter(kind=ActivityKind.REACTION_POSTED).count() == 2
 
@@ -153,22 +159,22 @@ def test_second_posted_reaction_is_not_a_first(
 @pytest.mark.parametrize("url", ["", "linkedin", "javascript:alert(1)", "ftp://example.org/x"])
 def test_posted_url_must_be_http(reaction, url):
     with pytest.raises(CoachingError):
-        services.reaction_mark_posted(reaction=reaction, url=url)
+        reaction_mark_posted(reaction=reaction, url=url)
     reaction.refresh_from_db()
     assert reaction.status == ReactionStatus.DRAFT
 
 
 def test_abandon_is_recorded_and_final(reaction):
-    services.reaction_revise(reaction=reaction, body="Maybe not")
-    services.reaction_abandon(reaction=reaction)
-    services.reaction_abandon(reaction=reaction)
+    reaction_revise(reaction=reaction, body="Maybe not")
+    reaction_abandon(reaction=reaction)
+    reaction_abandon(reaction=reaction)
     reaction.refresh_from_db()
     assert reaction.status == ReactionStatus.ABANDONED
     assert ReactionRevision.objects.filter(reaction=reaction).count() == 1
     with pytest.raises(CoachingError):
-        services.reaction_revise(reaction=reaction, body="again")
+        reaction_revise(reaction=reaction, body="again")
     with pytest.raises(CoachingError):
-        services.reaction_mark_posted(reaction=reaction, url="https://example.org/")
+        reaction_mark_posted(reaction=reaction, url="https://example.org/")
 
 
 # --- pages ------------------------------------------------------------------------------------
@@ -224,8 +230,8 @@ def test_composer_save_and_ask_for_feedback(client, participant, reaction):
 
 
 def test_coach_gives_feedback_through_the_page(client, participant, coach, reaction):
-    services.reaction_revise(reaction=reaction, body="Draft text")
-    services.reaction_request_feedback(reaction=reaction)
+    reaction_revise(reaction=reaction, body="Draft text")
+    reaction_request_feedback(reaction=reaction)
     client.force_login(coach.user)
     queue = client.get(reverse("feedback_queue", kwargs={"org": "acme"})).content.decode()
     assert "Draft text" in queue and detail(reaction) in queue
@@ -241,7 +247,7 @@ def test_coach_gives_feedback_through_the_page(client, participant, coach, react
 
 
 def test_posting_through_the_page_celebrates_the_first(client, participant, reaction):
-    services.reaction_revise(reaction=reaction, body="Done")
+    reaction_revise(reaction=reaction, body="Done")
     client.force_login(participant.user)
     url = reverse("reaction_posted", kwargs={"org": "acme", "pk": reaction.pk})
     response = client.post(url, {"url": "https://www.linkedin.com/feed/update/1"})
@@ -271,7 +277,7 @@ def test_setting_aside_through_the_page(client, participant, reaction):
 
 
 def test_my_reactions_page(client, participant, reaction):
-    services.reaction_revise(reaction=reaction, body="Visible text")
+    reaction_revise(reaction=reaction, body="Visible text")
     client.force_login(participant.user)
     page = client.get(reverse("reactions", kwargs={"org": "acme"})).content.decode()
     assert "Visible text" in page and detail(reaction) in page
@@ -309,8 +315,8 @@ def test_drafts_are_private_to_the_participant_and_their_coaches(
 def test_only_the_author_writes_and_only_a_coach_gives_feedback(
     client, participant, coach, colleague, reaction
 ):
-    services.reaction_revise(reaction=reaction, body="Mine")
-    services.reaction_request_feedback(reaction=reaction)
+    reaction_revise(reaction=reaction, body="Mine")
+    reaction_request_feedback(reaction=reaction)
     client.force_login(coach.user)
     assert client.post(detail(reaction), {"channel": "x", "body": "hijack"}).status_code == 403
     posted = reverse("reaction_posted", kwargs={"org": "acme", "pk": reaction.pk})
@@ -326,20 +332,20 @@ def test_only_the_author_writes_and_only_a_coach_gives_feedback(
 def test_feedback_queue_lists_drafts_of_every_organisation_the_coach_coaches(
     client, coach, participant, reaction
 ):
-    services.reaction_revise(reaction=reaction, body="Here")
-    services.reaction_request_feedback(reaction=reaction)
+    reaction_revise(reaction=reaction, body="Here")
+    reaction_request_feedback(reaction=reaction)
     second = MembershipFactory(role=Role.COACH, user=coach.user)
     there = MembershipFactory(
         organisation=second.organisation, role=Role.PARTICIPANT, user__first_name="Liam"
     )
     elsewhere = ReactionFactory(membership=there, queue_item=None)
     ReactionRevisionFactory(reaction=elsewhere, number=1, body="There")
-    services.reaction_request_feedback(reaction=elsewhere)
+    reaction_request_feedback(reaction=elsewhere)
     not_mine = ReactionFactory(membership__role=Role.PARTICIPANT, queue_item=None)
     ReactionRevisionFactory(reaction=not_mine, number=1, body="Not yours")
-    services.reaction_request_feedback(reaction=not_mine)
+    reaction_request_feedback(reaction=not_mine)
 
-    reactions = selectors.feedback_queue_for(selectors.coach_memberships_of(coach.user_id))
+    reactions = feedback_queue_for(coach_memberships_of(coach.user_id))
     assert {r.pk for r in reactions} == {reaction.pk, elsewhere.pk}
 
 
@@ -349,7 +355,7 @@ def test_feedback_queue_query_count_is_constant(client, coach, org, django_asser
             member = MembershipFactory(organisation=org, role=Role.PARTICIPANT)
             r = ReactionFactory(membership=member, queue_item=None)
             ReactionRevisionFactory(reaction=r, number=1, body=f"Draft {i}")
-            services.reaction_request_feedback(reaction=r)
+            reaction_request_feedback(reaction=r)
 
     client.force_login(coach.user)
     url = reverse("feedback_queue", kwargs={"org": "acme"})

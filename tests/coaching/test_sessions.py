@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from coaching import services
 from coaching.models import (
     Activity,
     ActivityKind,
@@ -15,8 +14,10 @@ from coaching.models import (
     MilestoneKind,
     Triage,
 )
-from coaching.selectors import participants_overview
-from coaching.services import CoachingError
+from coaching.participant_selectors import participants_overview
+from coaching.records import CoachingError
+from coaching.sessions import session_end, session_start
+from coaching.triage import triage_record
 from onboarding.models import Role
 from tests.factories import MembershipFactory, ReactionFactory, TriageFactory
 
@@ -26,18 +27,18 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def test_session_start_is_idempotent_and_scoped(coach, participant, colleague):
-    session = services.session_start(coach=coach, participant=participant)
-    assert services.session_start(coach=coach, participant=participant).pk == session.pk
+    session = session_start(coach=coach, participant=participant)
+    assert session_start(coach=coach, participant=participant).pk == session.pk
     with pytest.raises(CoachingError):
-        services.session_start(coach=colleague, participant=participant)
+        session_start(coach=colleague, participant=participant)
     with pytest.raises(CoachingError):
-        services.session_start(coach=MembershipFactory(role=Role.COACH), participant=participant)
+        session_start(coach=MembershipFactory(role=Role.COACH), participant=participant)
 
 
 def test_session_end_records_activity_and_first_milestone_once(coach, participant):
-    session = services.session_start(coach=coach, participant=participant)
-    services.session_end(session=session, notes="Went well", agreed_actions="Join two groups")
-    services.session_end(session=session)
+    session = session_start(coach=coach, participant=participant)
+    session_end(session=session, notes="Went well", agreed_actions="Join two groups")
+    session_end(session=session)
     session.refresh_from_db()
     assert session.ended_at is not None and session.agreed_actions == "Join two groups"
     assert (
@@ -46,9 +47,9 @@ def test_session_end_records_activity_and_first_milestone_once(coach, participan
     assert Milestone.objects.filter(
         membership=participant, kind=MilestoneKind.FIRST_SESSION
     ).exists()
-    second = services.session_start(coach=coach, participant=participant)
+    second = session_start(coach=coach, participant=participant)
     assert second.pk != session.pk
-    services.session_end(session=second)
+    session_end(session=second)
     assert Milestone.objects.filter(membership=participant).count() == 1
 
 
@@ -89,7 +90,7 @@ def test_full_session_through_the_pages(client, coach, participant, put_in_inbox
 
 def test_session_pages_are_scoped(client, coach, participant, colleague, put_in_inbox, org):
     entry = put_in_inbox(participant)
-    session = services.session_start(coach=coach, participant=participant)
+    session = session_start(coach=coach, participant=participant)
     detail = reverse("session_detail", kwargs={"org": "acme", "pk": session.pk})
     triage_url = reverse(
         "session_triage", kwargs={"org": "acme", "pk": session.pk, "qi": entry.queue_item_id}
@@ -142,13 +143,11 @@ def test_participants_overview_counts(participant, colleague, put_in_inbox, coac
     decided = put_in_inbox(participant)
     put_in_inbox(participant)
     put_in_inbox(participant)
-    services.triage_record(
-        membership=participant, queue_item=decided.queue_item, verdict="interesting"
-    )
+    triage_record(membership=participant, queue_item=decided.queue_item, verdict="interesting")
     ReactionFactory(membership=participant, queue_item=decided.queue_item, status="draft")
     ReactionFactory(membership=participant, queue_item=None, status="posted")
     ReactionFactory(membership=participant, queue_item=None, status="abandoned")
-    services.session_end(session=services.session_start(coach=coach, participant=participant))
+    session_end(session=session_start(coach=coach, participant=participant))
 
     rows = {m.pk: m for m in participants_overview(participant.organisation)}
     anna, sanne = rows[participant.pk], rows[colleague.pk]

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from coaching import services
 from coaching.models import Activity, ActivityKind, Reaction, Triage, Verdict
-from coaching.services import CoachingError
+from coaching.records import CoachingError
+from coaching.triage import triage_record
 from monitoring.models import QueueStatus
 from tests.factories import CoachingSessionFactory, QueueItemFactory
 
@@ -25,7 +25,7 @@ def triage_url(entry):
 
 def test_triage_record_creates_one_decision_and_marks_read(participant, put_in_inbox):
     entry = put_in_inbox(participant)
-    triage = services.triage_record(
+    triage = triage_record(
         membership=participant, queue_item=entry.queue_item, verdict=Verdict.INTERESTING, rating=4
     )
     assert (triage.verdict, triage.rating, triage.content_for) == ("interesting", 4, "")
@@ -39,10 +39,8 @@ def test_triage_record_creates_one_decision_and_marks_read(participant, put_in_i
 
 def test_triage_record_twice_updates_the_same_row(participant, put_in_inbox):
     entry = put_in_inbox(participant)
-    services.triage_record(
-        membership=participant, queue_item=entry.queue_item, verdict=Verdict.NOT_RELEVANT
-    )
-    triage = services.triage_record(
+    triage_record(membership=participant, queue_item=entry.queue_item, verdict=Verdict.NOT_RELEVANT)
+    triage = triage_record(
         membership=participant,
         queue_item=entry.queue_item,
         verdict=Verdict.CONTENT_IDEA,
@@ -61,11 +59,11 @@ def test_triage_record_twice_updates_the_same_row(participant, put_in_inbox):
 
 def test_content_idea_defaults_to_blog_and_other_verdicts_drop_it(participant, put_in_inbox):
     entry = put_in_inbox(participant)
-    idea = services.triage_record(
+    idea = triage_record(
         membership=participant, queue_item=entry.queue_item, verdict=Verdict.CONTENT_IDEA
     )
     assert idea.content_for == "blog"
-    keep = services.triage_record(
+    keep = triage_record(
         membership=participant,
         queue_item=entry.queue_item,
         verdict=Verdict.INTERESTING,
@@ -85,21 +83,21 @@ def test_content_idea_defaults_to_blog_and_other_verdicts_drop_it(participant, p
 def test_triage_record_refuses_bad_values(participant, put_in_inbox, kwargs):
     entry = put_in_inbox(participant)
     with pytest.raises(CoachingError):
-        services.triage_record(membership=participant, queue_item=entry.queue_item, **kwargs)
+        triage_record(membership=participant, queue_item=entry.queue_item, **kwargs)
     assert not Triage.objects.exists()
 
 
 def test_triage_record_refuses_items_not_routed_or_not_open(participant, colleague, put_in_inbox):
     theirs = put_in_inbox(colleague)
     with pytest.raises(CoachingError):
-        services.triage_record(
+        triage_record(
             membership=participant, queue_item=theirs.queue_item, verdict=Verdict.INTERESTING
         )
     mine = put_in_inbox(participant)
     mine.queue_item.status = QueueStatus.DONE
     mine.queue_item.save()
     with pytest.raises(CoachingError):
-        services.triage_record(
+        triage_record(
             membership=participant, queue_item=mine.queue_item, verdict=Verdict.INTERESTING
         )
 
@@ -107,7 +105,7 @@ def test_triage_record_refuses_items_not_routed_or_not_open(participant, colleag
 def test_triage_in_a_session_is_recorded_with_it(participant, coach, put_in_inbox):
     entry = put_in_inbox(participant)
     session = CoachingSessionFactory(participant=participant, coach=coach)
-    triage = services.triage_record(
+    triage = triage_record(
         membership=participant,
         queue_item=entry.queue_item,
         verdict=Verdict.REACT,
@@ -116,7 +114,7 @@ def test_triage_in_a_session_is_recorded_with_it(participant, coach, put_in_inbo
     assert triage.session == session
     other = CoachingSessionFactory(coach=coach)  # a session of another participant
     with pytest.raises(CoachingError):
-        services.triage_record(
+        triage_record(
             membership=participant,
             queue_item=entry.queue_item,
             verdict=Verdict.REACT,
