@@ -181,7 +181,9 @@ def main() -> None:
     parser.add_argument(
         "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2")
     )
-    parser.add_argument("--workers", type=int, default=2)
+    # Two processes per core: a poll spends part of its time waiting on the network and the
+    # database, which a second process per core fills.
+    parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--newsboat-threads", type=int, default=2)
     parser.add_argument("--organisations", type=int, default=10)
     parser.add_argument("--topics", type=int, default=20)
