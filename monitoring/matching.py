@@ -11,7 +11,8 @@ from functools import lru_cache
 from django.conf import settings
 
 from onboarding import keywords
-from onboarding.models import Membership, Role, Topic
+from onboarding.models import Topic
+from onboarding.selectors import topic_choices
 
 log = logging.getLogger(__name__)
 
@@ -69,29 +70,16 @@ class Routing:
 
 
 def routing_for(organisation_ids: Iterable[int]) -> dict[int, Routing]:
-    """Routing tables for the organisations, in one query.
-
-    Same rule as ``onboarding.selectors.interested_memberships``, for many organisations at
-    once: a participant gets the active topics they chose; one who chose none (no intake yet,
-    or only paused topics) gets everything of their organisation.
-    """
-    chosen: dict[tuple[int, int], set[int]] = {}
-    rows = (
-        Membership.objects.active()
-        .filter(organisation_id__in=list(organisation_ids), role=Role.PARTICIPANT)
-        .values_list("organisation_id", "pk", "intake__topics", "intake__topics__is_active")
-    )
-    for org_id, membership_id, topic_id, active in rows:
-        topics = chosen.setdefault((org_id, membership_id), set())
-        if topic_id is not None and active:
-            topics.add(topic_id)
+    """Routing tables for the organisations, by the rule of ``onboarding.selectors``: a
+    participant gets the active topics they chose; one who chose none gets everything."""
     result: dict[int, Routing] = {}
-    for (org_id, membership_id), topics in chosen.items():
-        routing = result.setdefault(org_id, Routing())
-        if not topics:
-            routing.everything.add(membership_id)
-        for topic_id in topics:
-            routing.by_topic.setdefault(topic_id, set()).add(membership_id)
+    for org_id, members in topic_choices(organisation_ids).items():
+        routing = result[org_id] = Routing()
+        for membership_id, topics in members.items():
+            if not topics:
+                routing.everything.add(membership_id)
+            for topic_id in topics:
+                routing.by_topic.setdefault(topic_id, set()).add(membership_id)
     return result
 
 

@@ -128,7 +128,7 @@ def _followed_index(organisation: Organisation) -> _Followed:
 
 
 def default_mastodon_instance() -> str:
-    return getattr(settings, "SPRINGPLANK_MASTODON_INSTANCE", "") or "mastodon.social"
+    return settings.SPRINGPLANK_MASTODON_INSTANCE
 
 
 # --------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ view can never reach another organisation's rows by id alone.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
@@ -288,22 +289,28 @@ def confidence_history(membership: Membership) -> list[ConfidenceCheck]:
 # --------------------------------------------------------------------------------------------
 
 
-def _participant_topic_choices(organisation: Organisation) -> tuple[list[int], dict[int, set]]:
-    participants = list(
+def topic_choices(organisation_ids: Iterable[int]) -> dict[int, dict[int, set[int]]]:
+    """Per organisation, every active participant membership with the active topics they chose
+    (an empty set: none chosen, so they get everything). One query for all organisations."""
+    ids = list(organisation_ids)
+    result: dict[int, dict[int, set[int]]] = {org_id: {} for org_id in ids}
+    rows = (
         Membership.objects.active()
         .participants()
-        .filter(organisation=organisation)
+        .filter(organisation_id__in=ids)
         .order_by("pk")
-        .values_list("pk", flat=True)
+        .values_list("organisation_id", "pk", "intake__topics", "intake__topics__is_active")
     )
-    chosen: dict[int, set[int]] = {}
-    for membership_id, topic_id in Intake.topics.through.objects.filter(
-        intake__membership__in=participants,
-        topic__organisation=organisation,
-        topic__is_active=True,
-    ).values_list("intake__membership_id", "topic_id"):
-        chosen.setdefault(membership_id, set()).add(topic_id)
-    return participants, chosen
+    for org_id, membership_id, topic_id, active in rows:
+        chosen = result[org_id].setdefault(membership_id, set())
+        if topic_id is not None and active:
+            chosen.add(topic_id)
+    return result
+
+
+def _participant_topic_choices(organisation: Organisation) -> tuple[list[int], dict[int, set]]:
+    chosen = topic_choices([organisation.pk])[organisation.pk]
+    return list(chosen), chosen
 
 
 def interested_memberships(organisation: Organisation) -> dict[int, list[int]]:
@@ -314,7 +321,7 @@ def interested_memberships(organisation: Organisation) -> dict[int, list[int]]:
     the organisation's active topics (including one who has not done the intake yet, or whose
     chosen topics were all paused) gets everything of their organisation: they appear under
     every topic, and in ``memberships_without_topics``. Only active participant memberships
-    count; coaches, managers and admins are never routed to. Three queries, however many
+    count; coaches, managers and admins are never routed to. Two queries, however many
     participants and topics.
     """
     topic_ids = list(

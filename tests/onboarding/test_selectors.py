@@ -144,7 +144,7 @@ def routing():
 
 
 def test_interested_memberships_routes_by_chosen_topics(routing, django_assert_num_queries):
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         routes = selectors.interested_memberships(routing["org"])
     everything = routing["everything"]
     assert set(routes) == {routing["care"].pk, routing["jobs"].pk}
