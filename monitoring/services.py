@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -58,18 +59,12 @@ def source_get_or_create(*, kind: str, url: str, config: dict | None = None) -> 
                     "url": url,
                     "config": config or {},
                     "next_poll_at": timezone.now(),
-                    "poll_interval": _default_interval(),
+                    "poll_interval": settings.SPRINGPLANK_POLL_DEFAULT_SECONDS,
                 },
             )
     except IntegrityError:  # created by a concurrent request between get and create
         source = Source.objects.get(kind=kind, key=key)
     return source
-
-
-def _default_interval() -> int:
-    from django.conf import settings
-
-    return settings.SPRINGPLANK_POLL_DEFAULT_SECONDS
 
 
 @transaction.atomic
@@ -177,17 +172,20 @@ def opml_import(
     for problem in document.problems:
         where = _("line %(line)s: ") % {"line": problem.line} if problem.line else ""
         report.problems.append(f"{where}{problem.message}")
+    followed = set(
+        Subscription.objects.filter(
+            organisation=organisation, source__kind=SourceKind.FEED
+        ).values_list("source__key", flat=True)
+    )
     for outline in document.outlines:
         try:
             url = clean_source_url(outline.xml_url)
         except ValidationError as exc:
             report.problems.append(f"{outline.xml_url}: {exc.messages[0]}")
             continue
-        exists = Subscription.objects.filter(
-            organisation=organisation,
-            source__kind=SourceKind.FEED,
-            source__key=source_key(SourceKind.FEED, url),
-        ).exists()
+        key = source_key(SourceKind.FEED, url)
+        exists = key in followed
+        followed.add(key)
         # No immediate poll per feed: an import can hold hundreds, all due at once, which the
         # scheduler claims on its next run without a broker round trip each.
         source_subscribe(
