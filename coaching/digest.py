@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from coaching.digest_selectors import digest_entries
 from coaching.models import DigestFrequency, DigestPreference
 from coaching.records import CoachingError, resolve_now
+from monitoring.durability import durable_commit
 from monitoring.models import InboxEntry
 from onboarding.models import Membership
 
@@ -88,6 +89,9 @@ def digest_send_due(*, now: dt.datetime | None = None) -> int:
 
 def _digest_send_one(*, preference: DigestPreference, now: dt.datetime) -> bool:
     with transaction.atomic():
+        # A digest marked sent must stay marked even if PostgreSQL crashes right after: the
+        # worker's connection may otherwise commit without waiting for the disk.
+        durable_commit()
         # Compare-and-set: only the run that still sees the old value sends this period's
         # digest (``last_sent_at=None`` is an IS NULL test).
         claimed = DigestPreference.objects.filter(

@@ -270,6 +270,8 @@ SPRINGPLANK_POLL_ERROR_BASE_SECONDS = env_int("SPRINGPLANK_POLL_ERROR_BASE_SECON
 SPRINGPLANK_POLL_ERROR_MAX_SECONDS = env_int("SPRINGPLANK_POLL_ERROR_MAX_SECONDS", 24 * 3600)
 SPRINGPLANK_POLL_LEASE_SECONDS = env_int("SPRINGPLANK_POLL_LEASE_SECONDS", 300)
 SPRINGPLANK_POLL_BATCH = env_int("SPRINGPLANK_POLL_BATCH", 500)
+# At most this many sources per poll task (see monitoring.scheduling.poll_batches).
+SPRINGPLANK_POLL_TASK_SOURCES = env_int("SPRINGPLANK_POLL_TASK_SOURCES", 10)
 SPRINGPLANK_MAX_ENTRIES_PER_POLL = env_int("SPRINGPLANK_MAX_ENTRIES_PER_POLL", 200)
 # Each worker keeps the organisations' compiled topics and routing this long: a changed topic
 # or intake reaches matching within these seconds.

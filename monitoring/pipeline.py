@@ -18,6 +18,7 @@ from django.utils import timezone
 from monitoring import kinds
 from monitoring.bulk import insert_ignore
 from monitoring.canonical import canonical_url, unwrap_redirect
+from monitoring.durability import relax_commits
 from monitoring.http import FetchError, FetchPolicy, HTTPStatusError
 from monitoring.kinds import FeedDiscovered, PollError, PollResult
 from monitoring.matching import monitoring_state
@@ -79,8 +80,8 @@ def source_poll(
     except PollError as exc:
         return _record_failure(source, now, exc.code, exc.message, exc.retry_after)
 
+    relax_commits()
     with transaction.atomic():
-        _relaxed_commit()
         new_items = [] if result.not_modified else store_entries(source, result.entries, now=now)
         queued = queue_items(source, new_items, now=now) if new_items else 0
         _record_success(source, result, now, new_items)
@@ -95,18 +96,6 @@ def source_poll_timed_out(*, source_id: int, now: datetime | None = None) -> Pol
     return _record_failure(
         source, now or timezone.now(), "timeout", "The poll took too long and was stopped.", None
     )
-
-
-def _relaxed_commit() -> None:
-    """Let this transaction commit without waiting for its WAL flush.
-
-    A poll's writes are idempotent and re-derivable: if PostgreSQL crashes in the few hundred
-    milliseconds before the flush, the source is simply polled again. Not waiting for the disk
-    on every poll's commit is most of the cost of a 304 poll.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def _follow_discovered_feed(source: Source, feed_url: str) -> Source:
@@ -322,8 +311,8 @@ def _record_failure(
         retry_after=retry_after,
         bounds=PollBounds.from_settings(),
     )
+    relax_commits()
     with transaction.atomic():
-        _relaxed_commit()
         _write_failure(source, now, code, message, error_count, delay)
     log.info("poll of source %s failed: %s (%s); next try in %ss", source.pk, code, message, delay)
     return PollOutcome(source.pk, code, error=message)

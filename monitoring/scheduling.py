@@ -109,3 +109,15 @@ def claim_due_sources(*, now: datetime, limit: int, lease_seconds: int) -> list[
                 leased_until=now + timedelta(seconds=lease_seconds)
             )
     return ids
+
+
+def poll_batches(source_ids: list[int], *, max_size: int) -> list[list[int]]:
+    """Split claimed sources into the batches one poll task each carries.
+
+    A task costs about as much to publish and dispatch as a whole 304 poll, so a big round is
+    sent in batches of up to ``max_size`` sources. Small rounds stay one source per task, and
+    any round keeps at least 32 tasks (when it has that many sources), so that every worker of
+    a large pool has work and one slow host holds up few others.
+    """
+    size = max(1, min(max_size, len(source_ids) // 32))
+    return [source_ids[i : i + size] for i in range(0, len(source_ids), size)]

@@ -79,3 +79,13 @@ def test_poll_of_deleted_source_is_quiet(celery_worker_thread):
     sub = follow(org, "http://127.0.0.1:9/never.xml")
     poll_source.delay(sub.source_id)
     assert wait_for(lambda: Source.objects.get(pk=sub.source_id).last_status != "")
+
+
+def test_one_task_polls_a_whole_batch(celery_worker_thread, local_feeds):
+    from monitoring.tasks import poll_sources
+
+    org = monitored_organisation({"Social": '"social media"'})
+    ids = [follow(org, url).source_id for url in local_feeds]
+    poll_sources.delay(ids)
+    assert wait_for(lambda: QueueItem.objects.filter(organisation=org).count() == 15)
+    assert sorted(Source.objects.values_list("last_status", flat=True)) == ["ok", "ok", "ok"]
