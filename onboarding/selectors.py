@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -20,6 +20,7 @@ from onboarding.models import (
     Membership,
     Organisation,
     Policy,
+    PolicyAcknowledgement,
     Profile,
     Strategy,
     Topic,
@@ -217,6 +218,43 @@ def policy_to_acknowledge(membership: Membership) -> Policy | None:
     if policy is None or policy.acknowledgements.filter(membership=membership).exists():
         return None
     return policy
+
+
+@dataclass(frozen=True)
+class ParticipantNavState:
+    intake_complete: bool
+    # The current policy's version when the member has not acknowledged it yet, else None.
+    policy_version_to_read: int | None
+
+
+def participant_nav_state(membership: Membership) -> ParticipantNavState:
+    """What a participant's navigation shows on every page, in one query: whether their intake
+    is finished, and the version of a published policy they have not acknowledged yet."""
+    current = Policy.objects.filter(
+        organisation=OuterRef("organisation_id"), published_at__isnull=False
+    ).order_by("-version")
+    row = (
+        Membership.objects.filter(pk=membership.pk)
+        .annotate(
+            intake_complete=Exists(
+                Intake.objects.filter(membership=OuterRef("pk"), completed_at__isnull=False)
+            ),
+            policy_id=Subquery(current.values("pk")[:1]),
+            policy_version=Subquery(current.values("version")[:1]),
+            acknowledged=Exists(
+                PolicyAcknowledgement.objects.filter(
+                    membership=OuterRef("pk"), policy_id=OuterRef("policy_id")
+                )
+            ),
+        )
+        .values_list("intake_complete", "policy_version", "acknowledged")
+        .first()
+    )
+    if row is None:
+        return ParticipantNavState(intake_complete=False, policy_version_to_read=None)
+    intake_complete, version, acknowledged = row
+    unread = version if version is not None and not acknowledged else None
+    return ParticipantNavState(intake_complete=intake_complete, policy_version_to_read=unread)
 
 
 # --------------------------------------------------------------------------------------------

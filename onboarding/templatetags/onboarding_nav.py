@@ -20,13 +20,13 @@ def participant_nav(context: template.Context) -> dict[str, Any]:
     membership = access.membership(Role.PARTICIPANT) if access else None
     if membership is None:
         return {"show": False}
-    complete = selectors.intake_is_complete(membership)
+    state = selectors.participant_nav_state(membership)
     request = context.get("request")
     return {
         "show": True,
         "slug": access.organisation.slug,
-        "intake_complete": complete,
+        "intake_complete": state.intake_complete,
         # During the intake the policy is one of the steps; the banner is for afterwards.
-        "policy_to_read": selectors.policy_to_acknowledge(membership) if complete else None,
+        "policy_version_to_read": state.policy_version_to_read if state.intake_complete else None,
         "next": request.get_full_path() if request is not None else "",
     }

@@ -155,6 +155,28 @@ def test_a_new_version_asks_for_acknowledgement_again(org, participant):
     assert selectors.policy_to_acknowledge(participant) == v3
 
 
+def test_nav_state_agrees_with_the_policy_selector_in_one_query(
+    org, participant, django_assert_num_queries
+):
+    def state():
+        with django_assert_num_queries(1):
+            return selectors.participant_nav_state(participant)
+
+    assert state() == selectors.ParticipantNavState(False, None)
+    IntakeFactory(membership=participant, complete=True)
+    assert state() == selectors.ParticipantNavState(True, None)  # no policy published yet
+    v1 = PolicyFactory(organisation=org, version=1)
+    PolicyFactory(version=7)  # another organisation's policy is not ours to read
+    assert state().policy_version_to_read == 1
+    services.policy_acknowledge(membership=participant, policy=v1)
+    assert state().policy_version_to_read is None
+    PolicyFactory(organisation=org, version=2, published_at=None)
+    assert state().policy_version_to_read is None  # a draft asks nothing
+    PolicyFactory(organisation=org, version=3)
+    assert state().policy_version_to_read == 3
+    assert selectors.policy_to_acknowledge(participant).version == 3
+
+
 # --- pages ---------------------------------------------------------------------------------
 
 
