@@ -236,6 +236,9 @@ def main() -> None:
         cold = wait_for_polls(since, start, total, "cold")
         items = Item.objects.count()
         failed = Source.objects.exclude(last_status="ok").count()
+        if not items:
+            errors = set(Source.objects.values_list("last_error", flat=True)[:3])
+            raise SystemExit(f"cold: no source gave any item (is the corpus served?): {errors}")
         results.append(
             {
                 "bench": "ingest",
