@@ -16,8 +16,7 @@ import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from html import escape
-from html.parser import HTMLParser
+from html import escape, unescape
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -26,7 +25,6 @@ from onboarding.keywords import fold, tokenize
 __all__ = ["Pattern", "compile_terms", "highlight_html", "highlight_text"]
 
 _WORD_RE = re.compile(r"[^\W_]+")
-_VOID_TAGS = frozenset({"br", "hr", "img", "wbr"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,39 +117,33 @@ def highlight_text(text: str, patterns: tuple[Pattern, ...]) -> SafeString:
     return mark_safe(_marked(text, patterns))  # noqa: S308 - every piece is escaped in _marked
 
 
-class _TextNodeMarker(HTMLParser):
-    """Copies sanitised HTML, marking hits in text nodes only."""
-
-    def __init__(self, patterns: tuple[Pattern, ...]) -> None:
-        super().__init__(convert_charrefs=True)
-        self.patterns = patterns
-        self.out: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.out.append(self.get_starttag_text() or "")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.out.append(self.get_starttag_text() or "")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag not in _VOID_TAGS:
-            self.out.append(f"</{tag}>")
-
-    def handle_data(self, data: str) -> None:
-        self.out.append(_marked(data, self.patterns))
+# What the sanitiser writes between text nodes: start and end tags whose attribute values are
+# quoted (a quote inside a value is written &quot;), so a ">" inside quotes never ends a tag.
+# Comments and declarations are matched separately and dropped. Any other "<" is text (the
+# sanitiser writes a text "<" as &lt;, so that only happens in markup it did not write).
+_TAG_RE = re.compile(r"""</?[A-Za-z][^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*>""")
+_COMMENT_RE = re.compile(r"<!--.*?(?:-->|$)|<[!?][^>]*>", re.DOTALL)
+_MARKUP_RE = re.compile(f"{_COMMENT_RE.pattern}|{_TAG_RE.pattern}", re.DOTALL)
 
 
 def highlight_html(markup: str, patterns: tuple[Pattern, ...]) -> SafeString:
     """Sanitised HTML (an item summary) with the hits in its text marked.
 
     ``markup`` must be what the monitoring sanitiser stored; comments and declarations are
-    dropped, tags are copied as written, text is re-escaped.
+    dropped, tags are copied as written, text is unescaped and escaped again around the marks.
     """
     if not markup:
         return mark_safe("")
     if not patterns or not _regex(patterns).search(fold(markup)):
         return mark_safe(markup)  # noqa: S308 - stored summaries are sanitised HTML
-    parser = _TextNodeMarker(patterns)
-    parser.feed(markup)
-    parser.close()
-    return mark_safe("".join(parser.out))  # noqa: S308 - sanitised tags plus escaped text
+    out: list[str] = []
+    position = 0
+    for found in _MARKUP_RE.finditer(markup):
+        if found.start() > position:
+            out.append(_marked(unescape(markup[position : found.start()]), patterns))
+        if found.group()[1] not in "!?":
+            out.append(found.group())
+        position = found.end()
+    if position < len(markup):
+        out.append(_marked(unescape(markup[position:]), patterns))
+    return mark_safe("".join(out))  # noqa: S308 - sanitised tags plus escaped text
