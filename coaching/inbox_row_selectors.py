@@ -88,15 +88,14 @@ def inbox_rows(membership: Membership, entries: list[InboxEntry]) -> list[InboxR
         return []
     topics: dict[int, list[str]] = defaultdict(list)
     terms: dict[int, dict[str, None]] = defaultdict(dict)
-    for match in (
+    for queue_id, topic_name, matched_terms in (
         QueueMatch.objects.filter(queue_item_id__in=queue_ids)
-        .select_related("topic")
-        .only("queue_item_id", "terms", "topic__name")
         .order_by("topic__name")
+        .values_list("queue_item_id", "topic__name", "terms")
     ):
-        topics[match.queue_item_id].append(match.topic.name)
-        for term in match.terms or []:
-            terms[match.queue_item_id][str(term)] = None
+        topics[queue_id].append(topic_name)
+        for term in matched_terms or []:
+            terms[queue_id][str(term)] = None
 
     # Own and colleagues' decisions and reactions on these items: one query each.
     reactions = (
@@ -122,6 +121,18 @@ def inbox_rows(membership: Membership, entries: list[InboxEntry]) -> list[InboxR
         )
         .filter(Q(membership=membership) | Q(verdict__in=[Verdict.REACT, Verdict.CONTENT_IDEA]))
         .select_related("membership__user")
+        .only(
+            "queue_item_id",
+            "membership_id",
+            "verdict",
+            "content_for",
+            "rating",
+            "note",
+            "session_id",
+            "decided_at",
+            "membership__user_id",
+            *NAME_FIELDS,
+        )
         .order_by("decided_at", "pk")
     )
     own_reactions: dict[int, Reaction] = {}
