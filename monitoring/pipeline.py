@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
-from monitoring import kinds
+from monitoring import kinds, poll_queries
 from monitoring.bulk import insert_ignore
 from monitoring.canonical import canonical_url, unwrap_redirect
 from monitoring.durability import relax_commits
@@ -60,7 +60,7 @@ def source_poll(
     source (status, message, error count) and back it off; they are not raised.
     """
     now = now or timezone.now()
-    source = Source.objects.filter(pk=source_id).first()
+    source = poll_queries.source_for_poll(source_id)
     if source is None:
         return PollOutcome(source_id, "gone")
     try:
@@ -196,11 +196,7 @@ def queue_items(source: Source, items: list[Item], *, now: datetime) -> int:
     organisation's queue (reached through another source) as queued again: it gains the new
     topics and routes but stays one queue item.
     """
-    subscriptions = list(
-        Subscription.objects.filter(source=source, paused_at__isnull=True).values_list(
-            "organisation_id", "topic_id", "keep_all"
-        )
-    )
+    subscriptions = poll_queries.active_subscriptions(source.pk)
     if not subscriptions:
         return 0
     org_ids = {org_id for org_id, _, _ in subscriptions}
@@ -298,7 +294,7 @@ def _record_success(source: Source, result: PollResult, now: datetime, new: list
         updates["title"] = result.title[:300]
     if result.site_url and not source.site_url:
         updates["site_url"] = result.site_url[:2000]
-    Source.objects.filter(pk=source.pk).update(**updates)
+    poll_queries.source_update(source.pk, **updates)
 
 
 def _record_failure(
@@ -321,7 +317,8 @@ def _record_failure(
 def _write_failure(
     source: Source, now: datetime, code: str, message: str, error_count: int, delay: int
 ) -> None:
-    Source.objects.filter(pk=source.pk).update(
+    poll_queries.source_update(
+        source.pk,
         last_polled_at=now,
         last_status=code[:32],
         last_error=message[:2000],
