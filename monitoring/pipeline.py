@@ -81,8 +81,11 @@ def source_poll(
         return _record_failure(source, now, exc.code, exc.message, exc.retry_after)
 
     relax_commits()
+    if result.not_modified:
+        _record_success(source, result, now, [])  # one statement: no transaction needed
+        return PollOutcome(source_id, result.status)
     with transaction.atomic():
-        new_items = [] if result.not_modified else store_entries(source, result.entries, now=now)
+        new_items = store_entries(source, result.entries, now=now)
         queued = queue_items(source, new_items, now=now) if new_items else 0
         _record_success(source, result, now, new_items)
     return PollOutcome(source_id, result.status, new_items=len(new_items), queued=queued)

@@ -25,12 +25,8 @@ def _quoted(name: str) -> str:
 
 def source_for_poll(source_id: int) -> Source | None:
     """The source with all its fields, or None when it has been deleted."""
-    sql = (
-        f"SELECT {', '.join(map(_quoted, _SOURCE_COLUMNS))} "  # noqa: S608
-        f"FROM {_quoted(Source._meta.db_table)} WHERE {_quoted(Source._meta.pk.column)} = %s"
-    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [source_id])
+        cursor.execute(_select_source_sql(), [source_id])
         row = cursor.fetchone()
     if row is None:
         return None
@@ -58,29 +54,53 @@ def _source_converters() -> list[tuple[int, list[Any], Any]]:
 
 def active_subscriptions(source_id: int) -> list[tuple[int, int | None, bool]]:
     """(organisation id, topic id or None, keep all) of every subscription not paused."""
-    meta = Subscription._meta
-    columns = [meta.get_field(name).column for name in ("organisation", "topic", "keep_all")]
-    sql = (
-        f"SELECT {', '.join(map(_quoted, columns))} FROM {_quoted(meta.db_table)} "  # noqa: S608
-        f"WHERE {_quoted(meta.get_field('source').column)} = %s "
-        f"AND {_quoted(meta.get_field('paused_at').column)} IS NULL"
-    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [source_id])
+        cursor.execute(_select_subscriptions_sql(), [source_id])
         return [(org_id, topic_id, bool(keep_all)) for org_id, topic_id, keep_all in cursor]
 
 
 def source_update(source_id: int, **values: Any) -> None:
     """``Source.objects.filter(pk=source_id).update(**values)`` for plain field values."""
-    fields = [Source._meta.get_field(name) for name in values]
-    assignments = ", ".join(f"{_quoted(field.column)} = %s" for field in fields)
+    names = tuple(values)
     params = [
         field.get_db_prep_save(value, connection)
-        for field, value in zip(fields, values.values(), strict=True)
+        for field, value in zip(_fields_named(names), values.values(), strict=True)
     ]
-    sql = (
+    with connection.cursor() as cursor:
+        cursor.execute(_update_source_sql(names), [*params, source_id])
+
+
+# The statements' text, built once per process (quoting names is not free either).
+
+
+@functools.cache
+def _select_source_sql() -> str:
+    return (
+        f"SELECT {', '.join(map(_quoted, _SOURCE_COLUMNS))} "  # noqa: S608
+        f"FROM {_quoted(Source._meta.db_table)} WHERE {_quoted(Source._meta.pk.column)} = %s"
+    )
+
+
+@functools.cache
+def _select_subscriptions_sql() -> str:
+    meta = Subscription._meta
+    columns = [meta.get_field(name).column for name in ("organisation", "topic", "keep_all")]
+    return (
+        f"SELECT {', '.join(map(_quoted, columns))} FROM {_quoted(meta.db_table)} "  # noqa: S608
+        f"WHERE {_quoted(meta.get_field('source').column)} = %s "
+        f"AND {_quoted(meta.get_field('paused_at').column)} IS NULL"
+    )
+
+
+@functools.cache
+def _fields_named(names: tuple[str, ...]) -> list[Any]:
+    return [Source._meta.get_field(name) for name in names]
+
+
+@functools.cache
+def _update_source_sql(names: tuple[str, ...]) -> str:
+    assignments = ", ".join(f"{_quoted(field.column)} = %s" for field in _fields_named(names))
+    return (
         f"UPDATE {_quoted(Source._meta.db_table)} SET {assignments} "  # noqa: S608
         f"WHERE {_quoted(Source._meta.pk.column)} = %s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, source_id])
