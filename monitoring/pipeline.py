@@ -311,8 +311,7 @@ def _record_failure(
         bounds=PollBounds.from_settings(),
     )
     relax_commits()
-    with transaction.atomic():
-        _write_failure(source, now, code, message, error_count, delay)
+    _write_failure(source, now, code, message, error_count, delay)  # one statement
     log.info("poll of source %s failed: %s (%s); next try in %ss", source.pk, code, message, delay)
     return PollOutcome(source.pk, code, error=message)
 
