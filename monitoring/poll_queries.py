@@ -17,6 +17,7 @@ from monitoring.models import Source, Subscription
 
 _FIELDS = list(Source._meta.concrete_fields)
 _SOURCE_COLUMNS = [field.column for field in _FIELDS]
+_SOURCE_ATTNAMES = [field.attname for field in _FIELDS]
 
 
 def _quoted(name: str) -> str:
@@ -38,7 +39,7 @@ def source_for_poll(source_id: int) -> Source | None:
         for converter in converters:
             value = converter(value, column, connection)
         values[index] = value
-    return Source.from_db(connection.alias, [f.attname for f in _FIELDS], values)
+    return Source.from_db(connection.alias, _SOURCE_ATTNAMES, values)
 
 
 @functools.cache
