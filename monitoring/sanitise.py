@@ -154,6 +154,15 @@ def safe_url(url: str | None, *, base_url: str | None = None) -> str | None:
     """
     if not url:
         return None
+    if len(url) <= MAX_URL_LENGTH and _PLAIN_ABSOLUTE_URL.fullmatch(url):
+        # The common case, decided without parsing: nothing to tidy, an http(s) scheme, a
+        # host of letters, digits, dots and hyphens, no port, no credentials.
+        return url if url[:4] == "http" else url[:5].lower() + url[5:]
+    return _checked_url(url, base_url)
+
+
+def _checked_url(url: str, base_url: str | None) -> str | None:
+    """``safe_url`` without its fast path: tidy, resolve, parse and check."""
     cleaned = _tidy_url(url)
     if not cleaned or len(cleaned) > MAX_URL_LENGTH:
         return None
@@ -179,6 +188,10 @@ def _tidy_url(url: str) -> str:
 
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+# What ``safe_url`` accepts unchanged (but for the scheme's case) after the full check: printable
+# ASCII without spaces after an authority that is just a plain host name. Anything else takes
+# the full path; tests/monitoring/test_sanitise.py holds the two to agreement.
+_PLAIN_ABSOLUTE_URL = re.compile(r"[hH][tT][tT][pP][sS]?://[A-Za-z0-9.\-]+(?:[/?#][!-~]*)?")
 
 
 def _has_scheme(url: str) -> bool:

@@ -204,6 +204,10 @@ def _fold_run(match: re.Match[str]) -> str:
     return match.group().translate(_FOLD_TABLE)
 
 
+def _fold_lowered(text: str) -> str:
+    return text if text.isascii() else _NON_ASCII_RE.sub(_fold_run, text)
+
+
 def fold(text: str) -> str:
     """Case- and accent-fold ``text``: casefold, NFKD, combining marks removed.
 
@@ -211,15 +215,40 @@ def fold(text: str) -> str:
     its accents does not change the words of ``fold(t)``.
     """
     # Feeds are mostly ASCII: lower() is C-fast and agrees with the table on ASCII.
-    text = text.lower()
-    if text.isascii():
-        return text
-    return _NON_ASCII_RE.sub(_fold_run, text)
+    return _fold_lowered(text.lower())
+
+
+# Between two of these (ASCII, neither letter nor digit) a word always ends, whatever folding
+# does to the characters around them; every other character may fold into part of a word.
+_SEGMENT_RE = re.compile(r"[^\x00-\x2f\x3a-\x40\x5b-\x60\x7b-\x7f]+")
+_ASCII_WORD_RE = re.compile(r"[a-z0-9]+")
+_SEGMENT_WORDS: dict[str, list[str]] = {}
+_SEGMENT_CACHE_SIZE = 50_000
 
 
 def tokenize(text: str) -> list[str]:
-    """The folded words of ``text``: runs of letters and digits (underscore separates)."""
-    return _WORD_RE.findall(fold(text))
+    """The folded words of ``text``: runs of letters and digits (underscore separates).
+
+    Equal to ``_WORD_RE.findall(fold(text))``, computed faster: folding is per character,
+    so the text can be cut between ASCII separators first; ASCII pieces are words as they are,
+    and the few others (words with accents, curly quotes) are folded once each and remembered.
+    """
+    lowered = text.lower()
+    if lowered.isascii():
+        return _ASCII_WORD_RE.findall(lowered)
+    words: list[str] = []
+    cache = _SEGMENT_WORDS
+    for segment in _SEGMENT_RE.findall(lowered):
+        if segment.isascii():
+            words.append(segment)
+            continue
+        found = cache.get(segment)
+        if found is None:
+            if len(cache) >= _SEGMENT_CACHE_SIZE:
+                cache.clear()
+            found = cache[segment] = _WORD_RE.findall(_fold_lowered(segment))
+        words += found
+    return words
 
 
 # Scripts and styles are not text; a tracker snippet must not make "push" match.

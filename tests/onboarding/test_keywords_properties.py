@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from onboarding.keywords import QueryError, compile_queries, fold, parse
+from onboarding.keywords import QueryError, compile_queries, fold, parse, tokenize
 
 MODERATE = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.filter_too_much]
@@ -230,3 +231,13 @@ def test_compiled_matching_equals_one_by_one(sources, docs):
     for doc in docs:
         expected = {key: q.hits(**doc) for key, q in queries.items() if q.matches(**doc)}
         assert compiled.match(**doc) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=60) | st.text(alphabet=ALPHABET, max_size=60))
+def test_tokenize_equals_the_words_of_the_folded_text(text):
+    # tokenize cuts the text before folding and remembers folded pieces; neither may change
+    # the words (any Unicode: ligatures, fractions, combining marks, dotted capital I).
+    expected = re.findall(r"[^\W_]+", fold(text))
+    assert tokenize(text) == expected
+    assert tokenize(text) == expected  # the second time from the remembered pieces
