@@ -25,19 +25,9 @@ from urllib.parse import urlencode
 from django.utils.translation import gettext as _
 
 # The parse tree is the structure of the keyword language; translating it into another syntax
-# means walking it, node class by node class (the language module has no public visitor).
-from onboarding.keywords import (
-    Query,
-    _And,
-    _Node,
-    _Not,
-    _Or,
-    _Phrase,
-    _Prefix,
-    _Site,
-    _Word,
-    parse,
-)
+# means walking it (Query.root), node class by node class.
+from onboarding.keyword_query.tree import And, Node, Not, Or, Phrase, Prefix, Site, Word
+from onboarding.keywords import Query, parse
 
 __all__ = [
     "BING",
@@ -106,22 +96,22 @@ class _Translator:
         if message not in self.notes:
             self.notes.append(message)
 
-    def render(self, node: _Node, *, negated: bool = False) -> tuple[str, str] | None:
+    def render(self, node: Node, *, negated: bool = False) -> tuple[str, str] | None:
         """``node`` in the dialect as (text, shape), or None when it is left out.
 
         ``negated`` is true inside an exclusion: there, an approximation that matches *more*
         than the original term would exclude too much, so such a term is left out instead.
         """
-        if isinstance(node, _Not):
+        if isinstance(node, Not):
             return self.render_not(node, negated=negated)
-        if isinstance(node, _And):
+        if isinstance(node, And):
             return self.render_group(node.children, _ALL, negated=negated)
-        if isinstance(node, _Or):
+        if isinstance(node, Or):
             return self.render_group(node.children, _ANY, negated=negated)
         return self.render_term(node, negated=negated)
 
     def render_group(
-        self, children: list[_Node], shape: str, *, negated: bool
+        self, children: list[Node], shape: str, *, negated: bool
     ) -> tuple[str, str] | None:
         rendered = [self.render(child, negated=negated) for child in _in_order(children)]
         kept = [piece for piece in rendered if piece is not None]
@@ -138,17 +128,17 @@ class _Translator:
                 parts.append(f"({text})")
         return (" OR " if shape == _ANY else " ").join(parts), shape
 
-    def render_not(self, node: _Not, *, negated: bool) -> tuple[str, str] | None:
+    def render_not(self, node: Not, *, negated: bool) -> tuple[str, str] | None:
         child = node.child
-        if isinstance(child, _Not):  # -(-x) is x
+        if isinstance(child, Not):  # -(-x) is x
             return self.render(child.child, negated=negated)
-        if isinstance(child, _Or | _And):
+        if isinstance(child, Or | And):
             return self.render_negated_group(node, child, negated=negated)
         return self.render_excluded_term(child, negated=negated)
 
-    def render_excluded_term(self, child: _Node, *, negated: bool) -> tuple[str, str] | None:
+    def render_excluded_term(self, child: Node, *, negated: bool) -> tuple[str, str] | None:
         raw = _display(child)
-        if isinstance(child, _Prefix) or (isinstance(child, _Phrase) and child.prefix_last):
+        if isinstance(child, Prefix) or (isinstance(child, Phrase) and child.prefix_last):
             self.note(
                 _(
                     "-%(term)s: excluding every word that starts with something cannot be "
@@ -157,7 +147,7 @@ class _Translator:
                 % {"term": raw, "engine": self.dialect.name}
             )
             return None
-        if isinstance(child, _Phrase) and not self.dialect.negated_phrases:
+        if isinstance(child, Phrase) and not self.dialect.negated_phrases:
             self.note(
                 _(
                     "-%(term)s: %(engine)s cannot exclude a phrase; the exclusion is left out "
@@ -172,14 +162,14 @@ class _Translator:
         return "-" + rendered[0], _TERM
 
     def render_negated_group(
-        self, node: _Not, child: _Or | _And, *, negated: bool
+        self, node: Not, child: Or | And, *, negated: bool
     ) -> tuple[str, str] | None:
         if self.dialect.negated_groups:
             inner = self.render(child, negated=not negated)
             if inner is None:
                 return None
             return f"-({inner[0]})", _TERM
-        if isinstance(child, _Or) and all(_is_term(c) for c in child.children):
+        if isinstance(child, Or) and all(_is_term(c) for c in child.children):
             # -(a OR b) means neither a nor b: -a -b says the same in every dialect.
             parts = [self.render_excluded_term(c, negated=negated) for c in child.children]
             kept = [text for text, _shape in (p for p in parts if p is not None)]
@@ -195,11 +185,11 @@ class _Translator:
         )
         return None
 
-    def render_term(self, node: _Node, *, negated: bool) -> tuple[str, str] | None:
+    def render_term(self, node: Node, *, negated: bool) -> tuple[str, str] | None:
         raw = _display(node)
-        if isinstance(node, _Site):
+        if isinstance(node, Site):
             return self.render_site(node, negated=negated)
-        if isinstance(node, _Prefix):
+        if isinstance(node, Prefix):
             stem = _plain_word(node.raw.rstrip("*"), node.prefix)
             self.note(
                 _(
@@ -209,7 +199,7 @@ class _Translator:
                 % {"term": raw, "engine": self.dialect.name, "stem": stem}
             )
             text = stem
-        elif isinstance(node, _Phrase):
+        elif isinstance(node, Phrase):
             inner = " ".join(node.raw.strip(_QUOTES).rstrip("*").split())
             # "covid-19" and "e-mail" stay as written; anything odder becomes its words.
             words = [inner] if _PHRASE_RE.fullmatch(inner) else _WORD_RE.findall(inner)
@@ -222,7 +212,7 @@ class _Translator:
                     % {"term": raw, "engine": self.dialect.name, "phrase": " ".join(words)}
                 )
             text = '"' + " ".join(words) + '"'
-        elif isinstance(node, _Word):
+        elif isinstance(node, Word):
             text = _plain_word(node.raw, node.token)
             if node.raw[:1] in _QUOTES:
                 text = f'"{text}"'  # a quoted word asks for that exact word, as in Google
@@ -248,7 +238,7 @@ class _Translator:
                 )
         return text, _TERM
 
-    def render_site(self, node: _Site, *, negated: bool) -> tuple[str, str] | None:
+    def render_site(self, node: Site, *, negated: bool) -> tuple[str, str] | None:
         operator = self.dialect.site_operator
         if not operator:
             self.note(
@@ -277,11 +267,11 @@ class _Translator:
         return operator + target, _TERM
 
 
-def _is_term(node: _Node) -> bool:
-    return not isinstance(node, _And | _Or | _Not)
+def _is_term(node: Node) -> bool:
+    return not isinstance(node, And | Or | Not)
 
 
-def _display(node: _Node) -> str:
+def _display(node: Node) -> str:
     raw = getattr(node, "raw", "")
     return ("intitle:" + raw) if getattr(node, "title_only", False) else raw
 
@@ -292,7 +282,7 @@ def _plain_word(raw: str, folded: str) -> str:
     return text if _WORD_RE.fullmatch(text) else folded
 
 
-def _in_order(nodes: list[_Node]) -> list[_Node]:
+def _in_order(nodes: list[Node]) -> list[Node]:
     """As written: an AND keeps its children sorted for evaluation, not in query order."""
     return sorted(nodes, key=lambda node: node.start)
 
@@ -300,12 +290,12 @@ def _in_order(nodes: list[_Node]) -> list[_Node]:
 def translate(query: str | Query, dialect: Dialect) -> Translation:
     """``query`` (text or parsed) written in ``dialect``.
 
-    Raises :class:`onboarding.keywords.QueryError` for a query that does not parse. The result
+    Raises :class:`onboarding.keyword_query.QueryError` for a query that does not parse. The result
     is empty only when nothing positive could be expressed; ``untranslated`` then says why.
     """
     parsed = parse(query) if isinstance(query, str) else query
     translator = _Translator(dialect)
-    rendered = translator.render(parsed._root)
+    rendered = translator.render(parsed.root)
     text, shape = rendered if rendered is not None else ("", _TERM)
     if text and all(part.startswith("-") for part in _top_level_parts(text)):
         translator.note(_("Only exclusions are left, and a search needs something to look for."))
@@ -412,21 +402,21 @@ def first_term_words(query: str | Query) -> list[str]:
     ``"social media" -jobs`` → ``["social", "media"]``; ``recruit*`` → ``["recruit"]``."""
     parsed = parse(query) if isinstance(query, str) else query
 
-    def first(node: _Node) -> list[str]:
-        if isinstance(node, _Not | _Site):
+    def first(node: Node) -> list[str]:
+        if isinstance(node, Not | Site):
             return []
-        if isinstance(node, _And | _Or):
+        if isinstance(node, And | Or):
             for child in _in_order(node.children):
                 found = first(child)
                 if found:
                     return found
             return []
-        if isinstance(node, _Phrase):
+        if isinstance(node, Phrase):
             return list(node.tokens)
-        if isinstance(node, _Prefix):
+        if isinstance(node, Prefix):
             return [node.prefix]
-        if isinstance(node, _Word):
+        if isinstance(node, Word):
             return [node.token]
         return []
 
-    return first(parsed._root)
+    return first(parsed.root)

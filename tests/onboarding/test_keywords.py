@@ -838,3 +838,24 @@ def test_queries_and_compiled_sets_pickle():
     pickled = pickle.dumps(compile_queries({"a": query}))
     compiled = pickle.loads(pickled)  # noqa: S301 - bytes made just above
     assert compiled.match(text="social media recruiter") == {"a": ['"social media"', "recruit*"]}
+
+
+def test_the_language_is_pure_python():
+    # Workers and the benchmark use it without Django; no module of it may import Django.
+    import ast
+    from pathlib import Path
+
+    import onboarding
+
+    root = Path(onboarding.__file__).parent
+    files = [root / "keywords.py", *sorted((root / "keyword_query").glob("*.py"))]
+    assert len(files) > 5
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            else:
+                continue
+            assert not any(name.split(".")[0] == "django" for name in names), path

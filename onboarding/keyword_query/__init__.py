@@ -1,0 +1,1 @@
+"""The keyword query language's implementation; its public face is ``onboarding.keywords``."""
