@@ -50,6 +50,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import LocationParseError, ProtocolError, ReadTimeoutError
 from urllib3.exceptions import SSLError as Urllib3SSLError
 
+from monitoring import deadlines
 from monitoring.netguard import (
     Allowlist,
     address_block_reason,
@@ -779,9 +780,7 @@ def fetch(
         request_headers["If-Modified-Since"] = _outgoing_value("If-Modified-Since", last_modified)
 
     guard = _Guard(policy, started + policy.deadline)
-    watchdog = threading.Timer(policy.deadline, guard.expire)
-    watchdog.daemon = True
-    watchdog.start()
+    watchdog = deadlines.schedule(guard.deadline_at, guard.expire)
     session = _new_session(guard)
     try:
         current = _checked_url(url)
