@@ -6,6 +6,7 @@ name its anchor terms (for compiled sets) and describe itself in words.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 
 from onboarding.keyword_query.errors import Gettext, gettext_noop
@@ -40,7 +41,7 @@ Hit = tuple[int, str]  # (position in the query, term as written)
 Predicate = Callable[[Document], bool]
 
 
-class Node:
+class Node(ABC):
     """A node of the parsed query. ``start`` is its position in the query text.
 
     ``test(doc)`` is a closure built once from the children's (see ``_predicate``): matching is
@@ -52,19 +53,21 @@ class Node:
     def __init__(self, start: int) -> None:
         self.start = start
 
+    @abstractmethod
     def _predicate(self) -> Predicate:
-        raise NotImplementedError
+        """The node's test, built once at construction."""
 
+    @abstractmethod
     def collect(self, doc: Document, out: list[Hit]) -> bool:
         """Like ``test``; when true, appends the positive terms that made it true to ``out``."""
-        raise NotImplementedError
 
+    @abstractmethod
     def anchors(self) -> Anchors | None:
         """Terms at least one of which must occur for this node to match (None: unknown)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def describe(self, gettext: Gettext) -> str:
-        raise NotImplementedError
+        """What the node means in plain words, fixed fragments passed through ``gettext``."""
 
     def walk(self) -> Iterator[Node]:
         yield self
@@ -179,7 +182,10 @@ class Site(Term):
         super().__init__(start, raw, False)
         self.host = host
         self.path = path
-        self.test = self._matches_site
+        self.test = self._predicate()
+
+    def _predicate(self) -> Predicate:
+        return self._matches_site
 
     def _matches_site(self, doc: Document) -> bool:
         host = doc.host
