@@ -158,10 +158,10 @@ def safe_url(url: str | None, *, base_url: str | None = None) -> str | None:
         # The common case, decided without parsing: nothing to tidy, an http(s) scheme, a
         # host of letters, digits, dots and hyphens, no port, no credentials.
         return url if url[:4] == "http" else url[:5].lower() + url[5:]
-    return _checked_url(url, base_url)
+    return _safe_url_checked(url, base_url)
 
 
-def _checked_url(url: str, base_url: str | None) -> str | None:
+def _safe_url_checked(url: str, base_url: str | None) -> str | None:
     """``safe_url`` without its fast path: tidy, resolve, parse and check."""
     cleaned = _tidy_url(url)
     if not cleaned or len(cleaned) > MAX_URL_LENGTH:

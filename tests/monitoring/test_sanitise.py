@@ -397,9 +397,9 @@ _URL_PIECES = st.sampled_from(
 @settings(max_examples=400, deadline=None)
 @given(st.lists(_URL_PIECES, max_size=12).map("".join), st.sampled_from([None, BASE]))
 def test_safe_url_fast_path_agrees_with_the_full_check(url, base_url):
-    from monitoring.sanitise import _checked_url
+    from monitoring.sanitise import _safe_url_checked
 
-    assert safe_url(url, base_url=base_url) == _checked_url(url, base_url)
+    assert safe_url(url, base_url=base_url) == _safe_url_checked(url, base_url)
 
 
 @pytest.mark.parametrize(
@@ -407,9 +407,9 @@ def test_safe_url_fast_path_agrees_with_the_full_check(url, base_url):
     ["http://example.org", "HTTPS://a-b.example/x?y=1#z", "http://1.2.3.4/", "https://x./a@b"],
 )
 def test_safe_url_fast_path_agrees_on_plain_urls(url):
-    from monitoring.sanitise import _checked_url
+    from monitoring.sanitise import _safe_url_checked
 
-    assert safe_url(url) == _checked_url(url, None) is not None
+    assert safe_url(url) == _safe_url_checked(url, None) is not None
 
 
 def test_safe_url_resolves_relative_against_base():
